@@ -1,0 +1,113 @@
+package nextcloud
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// RetryPolicy bounds how a request is retried. Only idempotent requests are
+// retried, only on 429/503 and connection resets; 423 has its own short budget;
+// 401 is never retried because each failed login feeds brute-force throttling.
+type RetryPolicy struct {
+	MaxAttempts       int           // total attempts for 429/503/reset, including the first
+	LockedMaxAttempts int           // total attempts for 423 Locked
+	BaseDelay         time.Duration // first backoff
+	MaxDelay          time.Duration // cap for any single wait, Retry-After included
+}
+
+// DefaultRetryPolicy is used when Options.Retry is zero.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxAttempts: 3, LockedMaxAttempts: 2, BaseDelay: 200 * time.Millisecond, MaxDelay: 5 * time.Second}
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete,
+		"PROPFIND", "REPORT", "SEARCH", "MKCOL", "MKCALENDAR", "PROPPATCH", "MOVE", "COPY":
+		return true
+	}
+	return false
+}
+
+// retryable reports whether the outcome of one attempt may be retried, and
+// which budget it draws on.
+func retryable(resp *http.Response, err error) (retry bool, locked bool) {
+	if err != nil {
+		return isConnReset(err), false
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return true, false
+	case http.StatusLocked:
+		return true, true
+	}
+	return false, false
+}
+
+func isConnReset(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	if errors.Is(err, io.EOF) {
+		return true
+	}
+	var ne *net.OpError
+	return errors.As(err, &ne) && ne.Op == "read"
+}
+
+// backoff returns the wait before attempt n (1-based retry number): the
+// server's Retry-After when given, else jittered exponential, both capped.
+func (p RetryPolicy) backoff(n int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(d, p.MaxDelay)
+		}
+	}
+	d := p.BaseDelay << (n - 1)
+	if d <= 0 || d > p.MaxDelay {
+		d = p.MaxDelay
+	}
+	// Full jitter between d/2 and d keeps concurrent clients from retrying in lockstep.
+	half := d / 2
+	return half + time.Duration(rand.Int64N(int64(half)+1))
+}
+
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := t.Sub(now); d > 0 {
+			return d, true
+		}
+		return 0, true
+	}
+	return 0, false
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,118 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
+)
+
+// InputError is a problem with the arguments the model sent; its message
+// names the problem and the fix.
+type InputError struct{ Msg string }
+
+func (e *InputError) Error() string { return e.Msg }
+
+// inputErrorf builds an InputError.
+func inputErrorf(format string, a ...any) error { return &InputError{Msg: fmt.Sprintf(format, a...)} }
+
+// ResourceError names the resource a failed request was about, so the
+// message can say "note 42" instead of a URL.
+type ResourceError struct {
+	What string // e.g. `note 42`, `file "/Documents/a.txt"`
+	Err  error
+}
+
+func (e *ResourceError) Error() string { return e.What + ": " + e.Err.Error() }
+func (e *ResourceError) Unwrap() error { return e.Err }
+
+// about wraps err with the resource it concerns; nil stays nil.
+func about(err error, format string, a ...any) error {
+	if err == nil {
+		return nil
+	}
+	return &ResourceError{What: fmt.Sprintf(format, a...), Err: err}
+}
+
+// ErrorResult turns any failure into an isError result with one sentence
+// that says what failed, on which resource, the HTTP status, and what to do.
+func ErrorResult(err error) *mcp.CallToolResult {
+	return mcp.NewToolResultError(Explain(err))
+}
+
+// Explain is the sentence ErrorResult uses.
+func Explain(err error) string {
+	var ie *InputError
+	if errors.As(err, &ie) {
+		return ie.Msg
+	}
+	if errors.Is(err, auth.ErrNoCredentials) {
+		return err.Error() + "."
+	}
+	what := "the request"
+	var re *ResourceError
+	if errors.As(err, &re) {
+		what = re.What
+	}
+	if errors.Is(err, context.Canceled) {
+		return fmt.Sprintf("The call on %s was cancelled before Nextcloud answered; nothing more was sent.", what)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Sprintf("Nextcloud did not answer in time for %s: check that the server is reachable and try again.", what)
+	}
+	if errors.Is(err, nextcloud.ErrAppMissing) {
+		return fmt.Sprintf("%s: ask your Nextcloud admin to install and enable the app.", strings.TrimSuffix(err.Error(), "."))
+	}
+	var ne *nextcloud.Error
+	if !errors.As(err, &ne) {
+		if errors.Is(err, nextcloud.ErrTooLarge) {
+			return fmt.Sprintf("The answer for %s is larger than this server reads into memory (%v): ask for less, for example with a limit or an offset window.", what, err)
+		}
+		return fmt.Sprintf("Failed on %s: %v.", what, strings.TrimSuffix(err.Error(), "."))
+	}
+	server := ""
+	if ne.Message != "" {
+		server = fmt.Sprintf(" (server said: %s)", ne.Message)
+	}
+	switch {
+	case ne.Status == http.StatusUnauthorized || ne.OCSStatus == 997:
+		return fmt.Sprintf("Nextcloud rejected the credentials (HTTP 401) for %s: check the app password, or run `nextcloud-mcp login` again.", what)
+	case ne.Status == http.StatusForbidden:
+		return fmt.Sprintf("Nextcloud refused access to %s (HTTP 403)%s: this account lacks permission for it.", what, server)
+	case ne.Status == http.StatusNotFound:
+		return fmt.Sprintf("%s was not found (HTTP 404)%s: check the id or path, for example by listing first.", capitalize(what), server)
+	case ne.Status == http.StatusMethodNotAllowed:
+		return fmt.Sprintf("%s already exists or does not allow this (HTTP 405)%s: pick another name or path.", capitalize(what), server)
+	case ne.Status == http.StatusConflict:
+		return fmt.Sprintf("Conflict on %s (HTTP 409)%s: the parent folder may be missing or the target is of another kind; create the parent or change the path.", what, server)
+	case ne.Status == http.StatusPreconditionFailed:
+		return fmt.Sprintf("%s was changed by someone else or already exists (HTTP 412): nothing was written; re-read it to get the current etag and retry with that etag.", capitalize(what))
+	case ne.Status == http.StatusLocked:
+		return fmt.Sprintf("%s is locked (HTTP 423), probably open in another app: retry later.", capitalize(what))
+	case ne.Status == http.StatusTooManyRequests:
+		wait := "a minute"
+		if ne.RetryAfter > 0 {
+			wait = ne.RetryAfter.String()
+		}
+		return fmt.Sprintf("Nextcloud is throttling requests (HTTP 429) for %s: wait %s and try again.", what, wait)
+	case ne.Status == http.StatusInsufficientStorage:
+		return fmt.Sprintf("Not enough storage for %s (HTTP 507): the quota is full; free space or ask the admin for more.", what)
+	case ne.Status >= 500:
+		return fmt.Sprintf("Nextcloud failed on %s (HTTP %d)%s: this is a server-side problem; try again later or check the Nextcloud log.", what, ne.Status, server)
+	default:
+		return fmt.Sprintf("Nextcloud refused %s (HTTP %d)%s: check the arguments and try again.", what, ne.Status, server)
+	}
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

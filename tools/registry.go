@@ -1,0 +1,195 @@
+// Package tools is the MCP surface of nextcloud-mcp: one toolset per
+// Nextcloud app, resources, capability and read-only filters, and the mapping
+// of Nextcloud failures to isError results.
+package tools
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
+)
+
+// Deps are what every tool needs; tests build their own.
+type Deps struct {
+	Factory auth.Factory
+	Logger  *slog.Logger
+	// Demo is true when serving the built-in demo server.
+	Demo bool
+}
+
+// Toolset groups the tools, resources and templates of one Nextcloud app.
+type Toolset struct {
+	// Name is what --toolsets selects, e.g. "notes".
+	Name        string
+	Description string
+	// Available decides from the server's capabilities (and, if it must, the
+	// user) whether the app is there. nil means always available.
+	Available func(ctx context.Context, c *nextcloud.Client, caps *nextcloud.Capabilities) bool
+	Tools     []Tool
+	Resources []server.ServerResource
+	Templates []server.ServerResourceTemplate
+}
+
+// Options select what is exposed.
+type Options struct {
+	// ReadOnly keeps only tools annotated read-only.
+	ReadOnly bool
+	// Toolsets keeps only these toolsets; empty keeps all.
+	Toolsets []string
+	// CapabilityTimeout bounds the capabilities fetch behind the capability
+	// filter; on failure every selected tool stays listed and each call reports
+	// its own error.
+	CapabilityTimeout time.Duration
+}
+
+// Registry is the selected toolsets and the filters that hold at list and call time.
+type Registry struct {
+	deps     *Deps
+	opts     Options
+	toolsets []*Toolset
+	byTool   map[string]*Toolset
+
+	mu    sync.Mutex
+	avail map[*nextcloud.Client]map[string]bool
+}
+
+// NewRegistry applies --toolsets and --read-only to the toolsets.
+func NewRegistry(d *Deps, all []*Toolset, o Options) (*Registry, error) {
+	if o.CapabilityTimeout <= 0 {
+		o.CapabilityTimeout = 5 * time.Second
+	}
+	known := make([]string, 0, len(all))
+	for _, ts := range all {
+		known = append(known, ts.Name)
+	}
+	for _, want := range o.Toolsets {
+		if !slices.Contains(known, want) {
+			return nil, &InputError{Msg: "unknown toolset " + `"` + want + `"` + ": choose from " + strings.Join(known, ", ")}
+		}
+	}
+	r := &Registry{deps: d, opts: o, byTool: map[string]*Toolset{}, avail: map[*nextcloud.Client]map[string]bool{}}
+	for _, ts := range all {
+		if len(o.Toolsets) > 0 && !slices.Contains(o.Toolsets, ts.Name) {
+			continue
+		}
+		sel := *ts
+		sel.Tools = nil
+		for _, t := range ts.Tools {
+			if o.ReadOnly && !t.ReadOnly() {
+				continue
+			}
+			sel.Tools = append(sel.Tools, t)
+			r.byTool[t.Def.Name] = &sel
+		}
+		r.toolsets = append(r.toolsets, &sel)
+	}
+	return r, nil
+}
+
+// Toolsets returns the selected toolsets.
+func (r *Registry) Toolsets() []*Toolset { return r.toolsets }
+
+// Tools returns every selected tool, sorted by name.
+func (r *Registry) Tools() []Tool {
+	var out []Tool
+	for _, ts := range r.toolsets {
+		out = append(out, ts.Tools...)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Def.Name < out[j].Def.Name })
+	return out
+}
+
+// ServerOptions returns the mcp-go options the registry needs: the capability
+// filter, applied by mcp-go at list time and again at call time.
+func (r *Registry) ServerOptions() []server.ServerOption {
+	return []server.ServerOption{server.WithToolFilter(r.filter)}
+}
+
+// Register adds the tools, resources and templates to the server.
+func (r *Registry) Register(s *server.MCPServer) {
+	var st []server.ServerTool
+	for _, t := range r.Tools() {
+		st = append(st, server.ServerTool{Tool: t.Def, Handler: t.Handler})
+	}
+	s.AddTools(st...)
+	for _, ts := range r.toolsets {
+		if len(ts.Resources) > 0 {
+			s.AddResources(ts.Resources...)
+		}
+		if len(ts.Templates) > 0 {
+			s.AddResourceTemplates(ts.Templates...)
+		}
+	}
+}
+
+// Prefetch warms the capability cache in the background so the first
+// tools/list does not wait for the network.
+func (r *Registry) Prefetch(ctx context.Context) {
+	go func() {
+		ctx, cancel := context.WithTimeout(ctx, r.opts.CapabilityTimeout)
+		defer cancel()
+		_ = r.available(ctx)
+	}()
+}
+
+// available returns, per toolset name, whether the server has the app. nil
+// means unknown (no credentials or the server did not answer).
+func (r *Registry) available(ctx context.Context) map[string]bool {
+	c, err := r.deps.Factory.Client(ctx)
+	if err != nil || c == nil {
+		return nil
+	}
+	r.mu.Lock()
+	if a, ok := r.avail[c]; ok {
+		r.mu.Unlock()
+		return a
+	}
+	r.mu.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, r.opts.CapabilityTimeout)
+	defer cancel()
+	caps, err := c.Capabilities(ctx)
+	if err != nil {
+		if r.deps.Logger != nil {
+			r.deps.Logger.Warn("capabilities unavailable; listing every selected tool", "error", err)
+		}
+		return nil
+	}
+	a := map[string]bool{}
+	for _, ts := range r.toolsets {
+		a[ts.Name] = ts.Available == nil || ts.Available(ctx, c, caps)
+	}
+	r.mu.Lock()
+	r.avail[c] = a
+	r.mu.Unlock()
+	return a
+}
+
+func (r *Registry) filter(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
+	a := r.available(ctx)
+	if a == nil {
+		return tools
+	}
+	out := tools[:0:0]
+	for _, t := range tools {
+		ts, ok := r.byTool[t.Name]
+		if !ok || a[ts.Name] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// hasApp is the Available func of toolsets that need one capability block.
+func hasApp(app string) func(context.Context, *nextcloud.Client, *nextcloud.Capabilities) bool {
+	return func(_ context.Context, _ *nextcloud.Client, caps *nextcloud.Capabilities) bool { return caps.Has(app) }
+}

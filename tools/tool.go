@@ -1,0 +1,143 @@
+package tools
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
+)
+
+// Hints are the four MCP tool annotations. Every tool states all four.
+type Hints struct {
+	ReadOnly    bool
+	Destructive bool
+	Idempotent  bool
+	OpenWorld   bool
+}
+
+// Common hint sets.
+var (
+	// readHints: reads the user's own Nextcloud, changes nothing.
+	readHints = Hints{ReadOnly: true, Idempotent: true}
+	// createHints: adds something new; repeating it adds another.
+	createHints = Hints{}
+	// updateHints: changes or overwrites existing data.
+	updateHints = Hints{Destructive: true, Idempotent: true}
+	// deleteHints: removes data.
+	deleteHints = Hints{Destructive: true, Idempotent: true}
+)
+
+// Spec is the static description of a tool.
+type Spec struct {
+	// Name follows nc_<app>_<verb>[_<noun>].
+	Name        string
+	Title       string
+	Description string
+	Hints       Hints
+}
+
+// Tool is one MCP tool, ready to register.
+type Tool struct {
+	Def     mcp.Tool
+	Handler server.ToolHandlerFunc
+}
+
+// ReadOnly reports the tool's readOnly hint.
+func (t Tool) ReadOnly() bool {
+	return t.Def.Annotations.ReadOnlyHint != nil && *t.Def.Annotations.ReadOnlyHint
+}
+
+// Call is what a tool handler gets besides its typed input.
+type Call struct {
+	Client  *nextcloud.Client
+	Request mcp.CallToolRequest
+	Deps    *Deps
+}
+
+// Progress sends notifications/progress when the client asked for it with a
+// progress token; otherwise it does nothing.
+func (c *Call) Progress(ctx context.Context, done, total float64, message string) {
+	if c.Request.Params.Meta == nil || c.Request.Params.Meta.ProgressToken == nil {
+		return
+	}
+	srv := server.ServerFromContext(ctx)
+	if srv == nil {
+		return
+	}
+	params := map[string]any{"progressToken": c.Request.Params.Meta.ProgressToken, "progress": done}
+	if total > 0 {
+		params["total"] = total
+	}
+	if message != "" {
+		params["message"] = message
+	}
+	_ = srv.SendNotificationToClient(ctx, "notifications/progress", params)
+}
+
+func definition[In, Out any](s Spec) mcp.Tool {
+	return mcp.NewTool(s.Name,
+		mcp.WithToolTitle(s.Title),
+		mcp.WithDescription(s.Description),
+		mcp.WithInputSchema[In](),
+		mcp.WithOutputSchema[Out](),
+		mcp.WithTitleAnnotation(s.Title),
+		mcp.WithReadOnlyHintAnnotation(s.Hints.ReadOnly),
+		mcp.WithDestructiveHintAnnotation(s.Hints.Destructive),
+		mcp.WithIdempotentHintAnnotation(s.Hints.Idempotent),
+		mcp.WithOpenWorldHintAnnotation(s.Hints.OpenWorld),
+	)
+}
+
+// NewTool builds a tool whose handler decodes In, asks the factory for a
+// client, runs fn and returns Out as structured content plus compact JSON
+// text. Any error becomes an isError result with one actionable sentence.
+func NewTool[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, call *Call, in In) (Out, error)) Tool {
+	return NewResultTool[In, Out](d, s, func(ctx context.Context, call *Call, in In) (*mcp.CallToolResult, error) {
+		out, err := fn(ctx, call, in)
+		if err != nil {
+			return nil, err
+		}
+		return StructuredResult(out)
+	})
+}
+
+// NewResultTool is NewTool for handlers that build their own result, for
+// example to add image content next to the structured output.
+func NewResultTool[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, call *Call, in In) (*mcp.CallToolResult, error)) Tool {
+	def := definition[In, Out](s)
+	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		var in In
+		if err := req.BindArguments(&in); err != nil {
+			return mcp.NewToolResultError(fmt.Sprintf("The arguments of %s do not match its input schema (%v): fix them and call again.", s.Name, err)), nil
+		}
+		if v, ok := any(&in).(interface{ Validate() error }); ok {
+			if err := v.Validate(); err != nil {
+				return ErrorResult(err), nil
+			}
+		}
+		client, err := d.Factory.Client(ctx)
+		if err != nil {
+			return ErrorResult(err), nil
+		}
+		res, err := fn(ctx, &Call{Client: client, Request: req, Deps: d}, in)
+		if err != nil {
+			return ErrorResult(err), nil
+		}
+		return res, nil
+	}
+	return Tool{Def: def, Handler: handler}
+}
+
+// StructuredResult returns out as structured content with compact JSON text
+// for clients that read only text.
+func StructuredResult(out any) (*mcp.CallToolResult, error) {
+	b, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("encode result: %w", err)
+	}
+	return mcp.NewToolResultStructured(json.RawMessage(b), string(b)), nil
+}

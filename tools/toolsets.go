@@ -1,0 +1,11 @@
+package tools
+
+// All returns every toolset the server knows, in the order they are listed.
+// A new Nextcloud app adds its constructor here.
+func All(d *Deps) []*Toolset {
+	return []*Toolset{
+		coreToolset(d),
+		notesToolset(d),
+		filesToolset(d),
+	}
+}
