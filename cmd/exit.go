@@ -7,10 +7,10 @@ import (
 
 // Exit codes are part of the CLI contract: scripts branch on them.
 const (
-	ExitOK    = 0
+	ExitOK      = 0
 	ExitFailure = 1
-	ExitUsage = 2
-	ExitAuth  = 4
+	ExitUsage   = 2
+	ExitAuth    = 4
 )
 
 // ExitError carries the process exit code a failure should produce.

@@ -94,6 +94,11 @@ func NewRootCmd(a *App) *cobra.Command {
 	root.RunE = serve.RunE
 
 	root.AddCommand(serve)
+	root.AddCommand(newLoginCmd(a))
+	root.AddCommand(newLogoutCmd(a))
+	root.AddCommand(newStatusCmd(a))
+	root.AddCommand(newInstallCmd(a))
+	root.AddCommand(newWebhooksCmd(a))
 	return root
 }
 

@@ -66,7 +66,7 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
-	s := newMCPServer(reg, instructions)
+	s := tools.NewServer(reg, Build().Version, instructions)
 
 	reg.Prefetch(ctx)
 	logger.Info("serving MCP on stdio", "version", Build().Version, "mode", factory.Mode(), "tools", len(reg.Tools()), "read_only", cfg.ReadOnly)
@@ -80,22 +80,6 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 	}
 	logger.Info("stopped serving")
 	return nil
-}
-
-func newMCPServer(reg *tools.Registry, instructions string) *server.MCPServer {
-	opts := []server.ServerOption{
-		server.WithInstructions(instructions),
-		server.WithToolCapabilities(false),
-		server.WithResourceCapabilities(false, false),
-		server.WithRecovery(),
-		server.WithResourceRecovery(),
-		server.WithInputSchemaValidation(),
-		server.WithTitle("Nextcloud"),
-	}
-	opts = append(opts, reg.ServerOptions()...)
-	s := server.NewMCPServer("nextcloud-mcp", Build().Version, opts...)
-	reg.Register(s)
-	return s
 }
 
 // slogWriter lets mcp-go's *log.Logger write through slog, so its errors land

@@ -7,5 +7,16 @@ func All(d *Deps) []*Toolset {
 		coreToolset(d),
 		notesToolset(d),
 		filesToolset(d),
+		calendarToolset(d),
+		tasksToolset(d),
+		contactsToolset(d),
+		deckToolset(d),
+		tablesToolset(d),
+		sharingToolset(d),
+		talkToolset(d),
+		searchToolset(d),
+		activityToolset(d),
+		webhooksToolset(d),
+		authToolset(d),
 	}
 }

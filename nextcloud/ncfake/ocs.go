@@ -47,7 +47,7 @@ func writeOCSError(w http.ResponseWriter, r *http.Request, httpStatus, ocsStatus
 // when JSON was asked for, with the header name spelled Content-type.
 func writeWrongPassword(w http.ResponseWriter) {
 	w.Header().Set("WWW-Authenticate", `Basic realm="Authorisation Required"`)
-	w.Header()["Content-type"] = []string{"text/xml; charset=UTF-8"}
+	w.Header().Set("Content-Type", "text/xml; charset=UTF-8")
 	w.WriteHeader(http.StatusUnauthorized)
 	_, _ = w.Write([]byte("<?xml version=\"1.0\"?>\n<ocs>\n <meta>\n  <status>failure</status>\n  <statuscode>997</statuscode>\n  <message>Unauthorised</message>\n </meta>\n <data/>\n</ocs>\n"))
 }

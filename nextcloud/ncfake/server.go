@@ -43,8 +43,18 @@ type Server struct {
 
 	mux *http.ServeMux
 
-	notes *notesApp
-	files *filesApp
+	notes     *notesApp
+	files     *filesApp
+	calendars *calendarsApp
+	contacts  *contactsApp
+	deck      *deckApp
+	tables    *tablesApp
+	sharing   *sharingApp
+	talk      *talkApp
+	search    *searchApp
+	activity  *activityApp
+	webhooks  *webhooksApp
+	loginFlow *loginFlowApp
 }
 
 // User is an account of the fake.
@@ -82,6 +92,16 @@ func New(o Options) *Server {
 
 	s.notes = newNotesApp(s)
 	s.files = newFilesApp(s)
+	s.calendars = newCalendarsApp(s)
+	s.contacts = newContactsApp(s)
+	s.deck = newDeckApp(s)
+	s.tables = newTablesApp(s)
+	s.sharing = newSharingApp(s)
+	s.talk = newTalkApp(s)
+	s.search = newSearchApp(s)
+	s.activity = newActivityApp(s)
+	s.webhooks = newWebhooksApp(s)
+	s.loginFlow = newLoginFlowApp(s)
 	s.routes()
 	return s
 }
@@ -188,8 +208,22 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("/ocs/", s.ocsHandler(func(w http.ResponseWriter, r *http.Request, _ *User) {
 		writeOCSError(w, r, http.StatusNotFound, 998, "Invalid query, please check the syntax. API specifications are here: http://www.freedesktop.org/wiki/Specifications/open-collaboration-services.")
 	}))
+	s.mux.HandleFunc("/remote.php/dav/{$}", s.handleDAVRoot)
+	s.mux.HandleFunc("/remote.php/dav/principals/", s.handleDAVRoot)
+	s.mux.HandleFunc("/.well-known/caldav", s.handleWellKnownDAV)
+	s.mux.HandleFunc("/.well-known/carddav", s.handleWellKnownDAV)
 	s.notes.routes(s.mux)
 	s.files.routes(s.mux)
+	s.calendars.routes(s.mux)
+	s.contacts.routes(s.mux)
+	s.deck.routes(s.mux)
+	s.tables.routes(s.mux)
+	s.sharing.routes(s.mux)
+	s.talk.routes(s.mux)
+	s.search.routes(s.mux)
+	s.activity.routes(s.mux)
+	s.webhooks.routes(s.mux)
+	s.loginFlow.routes(s.mux)
 }
 
 // userFor authenticates the request as a real Nextcloud would for the API kind.

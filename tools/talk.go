@@ -1,0 +1,6 @@
+package tools
+
+// talkToolset: Talk conversations and messages.
+func talkToolset(d *Deps) *Toolset {
+	return &Toolset{Name: "talk", Description: "Talk conversations and messages.", Available: hasApp("spreed")}
+}
