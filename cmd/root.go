@@ -13,6 +13,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
 )
 
 // App is the process environment a command runs in. Tests build their own
@@ -22,6 +24,11 @@ type App struct {
 	Out    io.Writer
 	Err    io.Writer
 	Getenv func(string) string
+	// Keyring holds the store key; nil means the OS keyring.
+	Keyring auth.Keyring
+	// OpenBrowser shows a URL to the user; nil means the system opener
+	// (xdg-open, open, rundll32). Tests set it so nothing is opened.
+	OpenBrowser func(ctx context.Context, url string) error
 
 	flags globalFlags
 	// cfg is filled by the root command's PersistentPreRunE.
@@ -98,6 +105,7 @@ func NewRootCmd(a *App) *cobra.Command {
 	root.AddCommand(newLogoutCmd(a))
 	root.AddCommand(newStatusCmd(a))
 	root.AddCommand(newInstallCmd(a))
+	root.AddCommand(newUninstallCmd(a))
 	root.AddCommand(newWebhooksCmd(a))
 	return root
 }

@@ -55,13 +55,18 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 		instructions = "DEMO MODE: this is a built-in demo Nextcloud with sample data, not the user's real server; changes vanish when the server stops.\n" + instructions
 		logger.Warn("demo mode: serving a built-in demo Nextcloud with sample data; nothing reaches a real server", "url", url)
 	} else {
-		factory, err = buildFactory(ctx, cfg, logger)
+		factory, err = buildFactory(ctx, cfg, logger, withKeyring(a.Keyring))
 		if err != nil {
 			return err
 		}
 	}
 
-	deps := &tools.Deps{Factory: factory, Logger: logger, Demo: demo}
+	deps := &tools.Deps{Factory: factory, Logger: logger, Demo: demo, SignIn: signInFor(factory)}
+	if !demo {
+		webhooks := newStoreWebhooks(cfg.ConfigDir)
+		defer webhooks.Close()
+		deps.Webhooks = webhooks
+	}
 	reg, err := tools.NewRegistry(deps, tools.All(deps), tools.Options{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets})
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}

@@ -1,17 +1,97 @@
 package cmd
 
 import (
+	"context"
 	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
+	"github.com/nextcloud-mcp/nextcloud-mcp/store"
 )
 
 func newWebhooksCmd(a *App) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "webhooks",
-		Short: "Manage the webhooks nextcloud-mcp registers (admins)",
-		RunE: func(*cobra.Command, []string) error {
-			return errors.New("webhooks: not built yet")
-		},
+		Short: "Manage the webhooks nextcloud-mcp registers (admins, Nextcloud 30+)",
+		Long: "Register Nextcloud webhooks (the webhook_listeners app, Nextcloud 30+, admins only) and keep a record\n" +
+			"of them in nextcloud-mcp's database, so `webhooks list` answers instantly and offline.\n" +
+			"Every registration carries a delivery secret as `Authorization: Bearer <secret>`; it is shown once and never stored.\n" +
+			"No MCP tool can register or delete webhooks: only this command can.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
+	cmd.AddCommand(newWebhooksListCmd(a), newWebhooksPresetsCmd(a), newWebhooksEnableCmd(a), newWebhooksDisableCmd(a),
+		newWebhooksRegisterCmd(a), newWebhooksDeleteCmd(a), newWebhooksSyncCmd(a))
+	return cmd
+}
+
+// webhookClient signs in the way every other command does.
+func (a *App) webhookClient(ctx context.Context) (*nextcloud.Client, error) {
+	logger, closeLog, err := newLogger(a.cfg, a.Err)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = closeLog() }()
+	f, err := buildFactory(ctx, a.cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	c, err := f.Client(ctx)
+	if err != nil {
+		if errors.Is(err, auth.ErrNoCredentials) {
+			return nil, authError(err)
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+// openWebhookStore opens the database; webhook records need no key.
+func (a *App) openWebhookStore(ctx context.Context) (*store.Store, error) {
+	s, err := store.Open(ctx, a.cfg.ConfigDir)
+	if err != nil {
+		return nil, fmt.Errorf("open nextcloud-mcp's database: %w", err)
+	}
+	return s, nil
+}
+
+// webhookAccount is the store key of the account the client signs in as.
+func webhookAccount(c *nextcloud.Client) string {
+	return store.AccountKey(c.BaseURL().String(), c.Login())
+}
+
+// webhookSession is a signed-in client with the open store.
+type webhookSession struct {
+	client  *nextcloud.Client
+	store   *store.Store
+	account string
+}
+
+func (a *App) openWebhookSession(ctx context.Context) (*webhookSession, error) {
+	c, err := a.webhookClient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s, err := a.openWebhookStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &webhookSession{client: c, store: s, account: webhookAccount(c)}, nil
+}
+
+func (w *webhookSession) Close() { _ = w.store.Close() }
+
+// webhookFailure gives the failures a person fixes by signing in differently
+// the auth exit code.
+func webhookFailure(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, nextcloud.ErrNotAdmin) || errors.Is(err, nextcloud.ErrUnauthorized) {
+		return authError(err)
+	}
+	return err
 }

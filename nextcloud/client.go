@@ -57,7 +57,8 @@ type Client struct {
 	maxBody   int64
 
 	mu        sync.Mutex
-	principal string // DAV principal href, discovered once
+	principal string   // DAV principal href, discovered once
+	davHomes  davHomes // CalDAV/CardDAV home sets, discovered once (caldav_discovery.go)
 	caps      *Capabilities
 }
 

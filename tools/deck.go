@@ -1,6 +1,149 @@
 package tools
 
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
+)
+
 // deckToolset: Deck boards, stacks, cards, labels and comments.
 func deckToolset(d *Deps) *Toolset {
-	return &Toolset{Name: "deck", Description: "Deck boards, stacks, cards, labels and comments.", Available: hasApp("deck")}
+	return &Toolset{
+		Name:        "deck",
+		Description: "Deck boards, stacks, cards, labels and comments.",
+		Available:   hasApp("deck"),
+		Tools: []Tool{
+			deckBoardOverviewTool(d),
+			deckListBoardsTool(d), deckGetBoardTool(d), deckCreateBoardTool(d), deckUpdateBoardTool(d), deckDeleteBoardTool(d),
+			deckListStacksTool(d), deckCreateStackTool(d), deckUpdateStackTool(d), deckDeleteStackTool(d),
+			deckGetCardTool(d), deckCreateCardTool(d), deckUpdateCardTool(d), deckDeleteCardTool(d),
+			deckArchiveCardTool(d), deckUnarchiveCardTool(d), deckMoveCardTool(d),
+			deckCreateLabelTool(d), deckUpdateLabelTool(d), deckDeleteLabelTool(d), deckAssignLabelTool(d), deckRemoveLabelTool(d),
+			deckAssignUserTool(d), deckUnassignUserTool(d),
+			deckListCommentsTool(d), deckCreateCommentTool(d), deckUpdateCommentTool(d), deckDeleteCommentTool(d),
+		},
+	}
+}
+
+// deckErr names the Deck object a failure concerns and turns Deck's
+// ambiguous answers into sentences the model can act on.
+func deckErr(err error, format string, a ...any) error {
+	if err == nil {
+		return nil
+	}
+	what := fmt.Sprintf(format, a...)
+	var ne *nextcloud.Error
+	errors.As(err, &ne)
+	switch {
+	case nextcloud.DeckPermissionDenied(err):
+		return inputErrorf("%s does not exist, was deleted, or is not shared with you (Deck answers HTTP 403 \"Permission denied\" for all three): check the ids with nc_deck_list_boards and nc_deck_board_overview.", capitalize(what))
+	case ne != nil && ne.Status == 403 && strings.Contains(ne.Message, "deleted"):
+		return inputErrorf("%s was deleted (HTTP 403 %q): it can no longer be read or changed.", capitalize(what), ne.Message)
+	case errors.Is(err, nextcloud.ErrDeckBoardArchived):
+		return inputErrorf("%s is on an archived board and Deck refuses changes there (HTTP 500 \"This board is archived\"): unarchive the board first with nc_deck_update_board and archived=false.", capitalize(what))
+	case errors.Is(err, nextcloud.ErrDeckDoneUnsupported):
+		return inputErrorf("The other changes to %s were saved, but this Deck version ignores \"done\" in its REST API: mark the card done in the Deck web interface, or archive it instead.", what)
+	case ne != nil && ne.Status == 400 && strings.Contains(ne.Message, "not part of the board"):
+		return inputErrorf("The user is not a member of the board of %s (HTTP 400 %q): the board owner must share the board with them in Deck first.", what, ne.Message)
+	case ne != nil && ne.Status == 400 && ne.Message != "":
+		return inputErrorf("Deck refused the change to %s (HTTP 400): %s.", what, strings.TrimSuffix(strings.TrimSpace(ne.Message), "."))
+	}
+	return about(err, "%s", what)
+}
+
+// parseSince reads a modified_since argument: RFC 3339 or a bare date (midnight UTC).
+func dtModifiedSince(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, inputErrorf("modified_since %q is not a time like 2026-11-20 or 2026-11-20T08:00:00Z", s)
+}
+
+// unixTime renders Deck's Unix seconds as RFC 3339; 0 stays empty.
+func dtUnixTime(sec int64) string {
+	if sec <= 0 {
+		return ""
+	}
+	return time.Unix(sec, 0).UTC().Format(time.RFC3339)
+}
+
+func dtPositiveID(name string, v int) error {
+	if v <= 0 {
+		return inputErrorf("%s must be a positive id; list the items first to find it", name)
+	}
+	return nil
+}
+
+func dtNonBlank(name, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return inputErrorf("%s must not be empty", name)
+	}
+	return nil
+}
+
+// deckLabelOut is a label as the tools show it.
+type deckLabelOut struct {
+	ID    int    `json:"id"`
+	Title string `json:"title"`
+	Color string `json:"color"`
+}
+
+func deckLabels(ls []nextcloud.DeckLabel) []deckLabelOut {
+	out := make([]deckLabelOut, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, deckLabelOut{ID: l.ID, Title: l.Title, Color: l.Color})
+	}
+	return out
+}
+
+// deckCardOut is a card as the tools show it.
+type deckCardOut struct {
+	ID          int            `json:"id"`
+	Title       string         `json:"title"`
+	StackID     int            `json:"stack_id"`
+	Order       int            `json:"order"`
+	Description string         `json:"description,omitempty"`
+	DueDate     string         `json:"due_date,omitempty"`
+	Overdue     bool           `json:"overdue,omitempty"`
+	Done        bool           `json:"done,omitempty"`
+	DoneAt      string         `json:"done_at,omitempty"`
+	Archived    bool           `json:"archived,omitempty"`
+	Labels      []deckLabelOut `json:"labels,omitempty"`
+	Assignees   []string       `json:"assignees,omitempty"`
+	Owner       string         `json:"owner,omitempty"`
+	Comments    int            `json:"comments,omitempty"`
+	Created     string         `json:"created,omitempty"`
+	Modified    string         `json:"modified,omitempty"`
+	// ETag changes with every change of the card; pass it to nc_deck_update_card.
+	ETag string `json:"etag"`
+}
+
+func deckCard(c nextcloud.DeckCard, withDescription bool) deckCardOut {
+	out := deckCardOut{
+		ID: c.ID, Title: c.Title, StackID: c.StackID, Order: c.Order, DueDate: c.DueDate,
+		Done: c.Done != "", DoneAt: c.Done, Archived: c.Archived, Labels: deckLabels(c.Labels),
+		Owner: c.Owner.UID, Comments: c.CommentsCount, Created: dtUnixTime(c.CreatedAt), Modified: dtUnixTime(c.LastModified), ETag: c.ETag,
+	}
+	if len(out.Labels) == 0 {
+		out.Labels = nil
+	}
+	if withDescription {
+		out.Description = c.Description
+	}
+	for _, a := range c.AssignedUsers {
+		out.Assignees = append(out.Assignees, a.Participant.UID)
+	}
+	if t, err := time.Parse(time.RFC3339, c.DueDate); err == nil && c.Done == "" && t.Before(time.Now()) {
+		out.Overdue = true
+	}
+	return out
 }

@@ -55,6 +55,13 @@ func Explain(err error) string {
 	if errors.Is(err, auth.ErrNoCredentials) {
 		return err.Error() + "."
 	}
+	if errors.Is(err, auth.ErrSessionExpired) {
+		return "Your Nextcloud session expired: run `nextcloud-mcp login --oauth` to sign in again."
+	}
+	var oe *auth.OAuthError
+	if errors.As(err, &oe) {
+		return fmt.Sprintf("Getting a Nextcloud token failed (%s): check the identity provider settings shown by `nextcloud-mcp status`.", oe.Msg)
+	}
 	what := "the request"
 	var re *ResourceError
 	if errors.As(err, &re) {

@@ -25,6 +25,13 @@ type Deps struct {
 	Logger  *slog.Logger
 	// Demo is true when serving the built-in demo server.
 	Demo bool
+	// Webhooks reads the registrations nextcloud-mcp recorded; nil when no
+	// store is available (demo, tests).
+	Webhooks WebhookLister
+	// SignIn runs Login Flow v2 from the chat; nil when a sign-in would not
+	// be used (env credentials, demo, token exchange), and then
+	// nc_auth_login is not offered.
+	SignIn auth.SignInService
 }
 
 // Toolset groups the tools, resources and templates of one Nextcloud app.
@@ -61,7 +68,14 @@ type Registry struct {
 
 	mu    sync.Mutex
 	avail map[*nextcloud.Client]map[string]bool
+	// failed remembers when the capabilities fetch last failed per client:
+	// with a wrong password every fetch is a failed login, which feeds
+	// Nextcloud's brute-force throttling, so failures are not retried at once.
+	failed map[*nextcloud.Client]time.Time
 }
+
+// capabilityRetryAfter is how long a failed capabilities fetch is not repeated.
+const capabilityRetryAfter = 30 * time.Second
 
 // NewRegistry applies --toolsets and --read-only to the toolsets.
 func NewRegistry(d *Deps, all []*Toolset, o Options) (*Registry, error) {
@@ -77,7 +91,7 @@ func NewRegistry(d *Deps, all []*Toolset, o Options) (*Registry, error) {
 			return nil, &InputError{Msg: "unknown toolset " + `"` + want + `"` + ": choose from " + strings.Join(known, ", ")}
 		}
 	}
-	r := &Registry{deps: d, opts: o, byTool: map[string]*Toolset{}, avail: map[*nextcloud.Client]map[string]bool{}}
+	r := &Registry{deps: d, opts: o, byTool: map[string]*Toolset{}, avail: map[*nextcloud.Client]map[string]bool{}, failed: map[*nextcloud.Client]time.Time{}}
 	for _, ts := range all {
 		if len(o.Toolsets) > 0 && !slices.Contains(o.Toolsets, ts.Name) {
 			continue
@@ -154,6 +168,10 @@ func (r *Registry) available(ctx context.Context) map[string]bool {
 		r.mu.Unlock()
 		return a
 	}
+	if t, ok := r.failed[c]; ok && time.Since(t) < capabilityRetryAfter {
+		r.mu.Unlock()
+		return nil
+	}
 	r.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, r.opts.CapabilityTimeout)
 	defer cancel()
@@ -161,6 +179,11 @@ func (r *Registry) available(ctx context.Context) map[string]bool {
 	if err != nil {
 		if r.deps.Logger != nil {
 			r.deps.Logger.Warn("capabilities unavailable; listing every selected tool", "error", err)
+		}
+		if ctx.Err() == nil {
+			r.mu.Lock()
+			r.failed[c] = time.Now()
+			r.mu.Unlock()
 		}
 		return nil
 	}

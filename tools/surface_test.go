@@ -19,7 +19,7 @@ var toolName = regexp.MustCompile(`^nc_[a-z0-9]+(_[a-z0-9]+)+$`)
 // TestToolSurface pins every tool definition (names, schemas, annotations) in
 // testdata/tools.golden.json. Change it deliberately: go test ./tools -run TestToolSurface -update
 func TestToolSurface(t *testing.T) {
-	d := &Deps{Factory: auth.ErrorFactory{ModeName: "basic", Err: auth.ErrNoCredentials}}
+	d := &Deps{Factory: auth.ErrorFactory{ModeName: "basic", Err: auth.ErrNoCredentials}, SignIn: &auth.SignIn{}}
 	reg, err := NewRegistry(d, All(d), Options{})
 	if err != nil {
 		t.Fatal(err)

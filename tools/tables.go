@@ -1,6 +1,255 @@
 package tools
 
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
+)
+
 // tablesToolset: Nextcloud Tables: tables, columns and rows.
 func tablesToolset(d *Deps) *Toolset {
-	return &Toolset{Name: "tables", Description: "Nextcloud Tables: tables, columns and rows.", Available: hasApp("tables")}
+	return &Toolset{
+		Name:        "tables",
+		Description: "Nextcloud Tables: tables, columns and rows.",
+		Available:   hasApp("tables"),
+		Tools: []Tool{
+			tablesListTool(d), tablesSchemaTool(d), tablesReadRowsTool(d),
+			tablesInsertRowTool(d), tablesUpdateRowTool(d), tablesDeleteRowTool(d),
+			tablesCreateTableTool(d), tablesAddColumnTool(d),
+		},
+	}
+}
+
+// tablesAPI gets the Tables API for the call's client.
+func tablesAPI(ctx context.Context, call *Call) (*nextcloud.TablesAPI, error) {
+	api, err := call.Client.TablesAPI(ctx)
+	if err != nil {
+		return nil, about(err, "the Tables app")
+	}
+	return api, nil
+}
+
+// tablesValueErr turns a value that does not fit its column into an input error.
+func tablesValueErr(err error, tableID int) error {
+	var ve *nextcloud.TableValueError
+	if errors.As(err, &ve) {
+		return inputErrorf("Nothing was written: %v. See the columns with nc_tables_get_schema for table %d.", err, tableID)
+	}
+	return inputErrorf("Nothing was written: %v.", strings.TrimSuffix(err.Error(), "."))
+}
+
+type tablesTableOut struct {
+	ID          int    `json:"id"`
+	Title       string `json:"title"`
+	Emoji       string `json:"emoji,omitempty"`
+	Description string `json:"description,omitempty"`
+	Owner       string `json:"owner"`
+	Rows        int    `json:"rows"`
+	Columns     int    `json:"columns"`
+	Shared      bool   `json:"shared,omitempty"`
+	Archived    bool   `json:"archived,omitempty"`
+	Modified    string `json:"modified,omitempty"`
+}
+
+func tablesTable(t nextcloud.Table) tablesTableOut {
+	return tablesTableOut{ID: t.ID, Title: t.Title, Emoji: t.Emoji, Description: t.Description, Owner: t.Ownership,
+		Rows: t.RowsCount, Columns: t.ColumnsCount, Shared: t.IsShared, Archived: t.Archived, Modified: t.LastEditAt}
+}
+
+type tablesListIn struct {
+	IncludeArchived bool `json:"include_archived,omitempty" jsonschema:"Also list archived tables."`
+}
+
+type tablesListOut struct {
+	Tables []tablesTableOut `json:"tables"`
+}
+
+func tablesListTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_tables_list_tables",
+		Title:       "List tables",
+		Description: "List the Nextcloud Tables the user owns or that are shared with them, with ids and row and column counts.",
+		Hints:       readHints,
+	}, func(ctx context.Context, call *Call, in tablesListIn) (tablesListOut, error) {
+		api, err := tablesAPI(ctx, call)
+		if err != nil {
+			return tablesListOut{}, err
+		}
+		tables, err := api.Tables(ctx)
+		if err != nil {
+			return tablesListOut{}, about(err, "the table list")
+		}
+		out := tablesListOut{Tables: []tablesTableOut{}}
+		for _, t := range tables {
+			if t.Archived && !in.IncludeArchived {
+				continue
+			}
+			out.Tables = append(out.Tables, tablesTable(t))
+		}
+		return out, nil
+	})
+}
+
+type tablesColumnOut struct {
+	ID    int    `json:"id"`
+	Title string `json:"title"`
+	// Key is how rows name this column: the title, or "title #id" when titles repeat.
+	Key         string   `json:"key,omitempty"`
+	Type        string   `json:"type"`
+	Mandatory   bool     `json:"mandatory,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Expects     string   `json:"expects"`
+	Options     []string `json:"options,omitempty"`
+}
+
+func tablesColumns(cols []nextcloud.TableColumn) []tablesColumnOut {
+	keys := nextcloud.TableColumnKeys(cols)
+	out := make([]tablesColumnOut, 0, len(cols))
+	for _, c := range cols {
+		co := tablesColumnOut{ID: c.ID, Title: c.Title, Type: c.Kind(), Mandatory: c.Mandatory, Description: c.Description, Expects: c.Expected()}
+		if keys[c.ID] != c.Title {
+			co.Key = keys[c.ID]
+		}
+		for _, o := range c.SelectionOptions {
+			co.Options = append(co.Options, o.Label)
+		}
+		out = append(out, co)
+	}
+	return out
+}
+
+type tablesTableIn struct {
+	TableID int `json:"table_id" jsonschema:"Id of the table, from nc_tables_list_tables."`
+}
+
+func (in *tablesTableIn) Validate() error { return dtPositiveID("table_id", in.TableID) }
+
+type tablesSchemaOut struct {
+	Table   tablesTableOut    `json:"table"`
+	Columns []tablesColumnOut `json:"columns"`
+}
+
+func tablesSchemaTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_tables_get_schema",
+		Title:       "Get a table's columns",
+		Description: "Read a table and its columns: ids, titles, types, whether mandatory, selection options, and in words which values each column accepts. Read this before inserting or updating rows.",
+		Hints:       readHints,
+	}, func(ctx context.Context, call *Call, in tablesTableIn) (tablesSchemaOut, error) {
+		api, err := tablesAPI(ctx, call)
+		if err != nil {
+			return tablesSchemaOut{}, err
+		}
+		t, err := api.Table(ctx, in.TableID)
+		if err != nil {
+			return tablesSchemaOut{}, about(err, "table %d", in.TableID)
+		}
+		cols, err := api.Columns(ctx, in.TableID)
+		if err != nil {
+			return tablesSchemaOut{}, about(err, "the columns of table %d", in.TableID)
+		}
+		return tablesSchemaOut{Table: tablesTable(*t), Columns: tablesColumns(cols)}, nil
+	})
+}
+
+type tablesCreateTableIn struct {
+	Title       string `json:"title" jsonschema:"Title of the new table."`
+	Emoji       string `json:"emoji,omitempty" jsonschema:"An emoji shown as the table's icon."`
+	Description string `json:"description,omitempty" jsonschema:"What the table is for."`
+	Template    string `json:"template,omitempty" jsonschema:"custom (empty, the default) or todo (a task list with columns and sample rows),enum=custom,enum=todo"`
+}
+
+func (in *tablesCreateTableIn) Validate() error { return dtNonBlank("title", in.Title) }
+
+func tablesCreateTableTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_tables_create_table",
+		Title:       "Create a table",
+		Description: "Create a table in Nextcloud Tables, empty or from the todo template; add columns with nc_tables_add_column.",
+		Hints:       createHints,
+	}, func(ctx context.Context, call *Call, in tablesCreateTableIn) (tablesTableOut, error) {
+		api, err := tablesAPI(ctx, call)
+		if err != nil {
+			return tablesTableOut{}, err
+		}
+		t, err := api.CreateTable(ctx, nextcloud.TableInput{Title: in.Title, Emoji: in.Emoji, Description: in.Description, Template: in.Template})
+		if err != nil {
+			return tablesTableOut{}, about(err, "new table %q", in.Title)
+		}
+		return tablesTable(*t), nil
+	})
+}
+
+type tablesAddColumnIn struct {
+	TableID     int    `json:"table_id" jsonschema:"Id of the table."`
+	Title       string `json:"title" jsonschema:"Column title."`
+	Type        string `json:"type" jsonschema:"Column type,enum=text-line,enum=text-rich,enum=text-link,enum=number,enum=number-stars,enum=number-progress,enum=selection,enum=selection-multi,enum=selection-check,enum=datetime,enum=datetime-date,enum=datetime-time,enum=usergroup"`
+	Mandatory   bool   `json:"mandatory,omitempty" jsonschema:"Rows must have a value in this column."`
+	Description string `json:"description,omitempty" jsonschema:"What the column holds."`
+	// Type-specific settings.
+	MaxLength *int     `json:"max_length,omitempty" jsonschema:"text columns: the longest text allowed."`
+	Min       *float64 `json:"min,omitempty" jsonschema:"number: smallest value allowed."`
+	Max       *float64 `json:"max,omitempty" jsonschema:"number: largest value allowed."`
+	Decimals  *int     `json:"decimals,omitempty" jsonschema:"number: decimals shown."`
+	Prefix    string   `json:"prefix,omitempty" jsonschema:"number: shown before the value, e.g. €."`
+	Suffix    string   `json:"suffix,omitempty" jsonschema:"number: shown after the value, e.g. kg."`
+	Options   []string `json:"options,omitempty" jsonschema:"selection and selection-multi: the choices, in order (required for those types)."`
+	Multiple  bool     `json:"multiple,omitempty" jsonschema:"usergroup: allow several users or groups per cell."`
+}
+
+func (in *tablesAddColumnIn) Validate() error {
+	if err := dtPositiveID("table_id", in.TableID); err != nil {
+		return err
+	}
+	if err := dtNonBlank("title", in.Title); err != nil {
+		return err
+	}
+	if (in.Type == "selection" || in.Type == "selection-multi") && len(in.Options) == 0 {
+		return inputErrorf("a %s column needs options: give the choices as a list", in.Type)
+	}
+	if in.Min != nil && in.Max != nil && *in.Min > *in.Max {
+		return inputErrorf("min %v is larger than max %v", *in.Min, *in.Max)
+	}
+	return nil
+}
+
+func tablesAddColumnTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_tables_add_column",
+		Title:       "Add a column to a table",
+		Description: "Add a column to a table: text, number (with range), selection (with options), check box, date/time or users. Existing rows get an empty value.",
+		Hints:       createHints,
+	}, func(ctx context.Context, call *Call, in tablesAddColumnIn) (tablesColumnOut, error) {
+		api, err := tablesAPI(ctx, call)
+		if err != nil {
+			return tablesColumnOut{}, err
+		}
+		col, err := api.CreateColumn(ctx, in.TableID, nextcloud.TableColumnInput{
+			Title: in.Title, Kind: in.Type, Mandatory: in.Mandatory, Description: in.Description,
+			TextMaxLength: in.MaxLength, NumberMin: in.Min, NumberMax: in.Max, NumberDecimals: in.Decimals,
+			NumberPrefix: in.Prefix, NumberSuffix: in.Suffix, Options: in.Options, UsergroupMultiple: in.Multiple,
+		})
+		var bad *nextcloud.TableColumnInputError
+		switch {
+		case errors.As(err, &bad):
+			return tablesColumnOut{}, inputErrorf("Nothing was created: %v.", bad)
+		case err != nil:
+			return tablesColumnOut{}, about(err, "table %d", in.TableID)
+		}
+		return tablesColumns([]nextcloud.TableColumn{*col})[0], nil
+	})
+}
+
+// tablesRowOut is a row with its values keyed by column title.
+type tablesRowOut struct {
+	ID       int            `json:"id"`
+	Values   map[string]any `json:"values"`
+	Modified string         `json:"modified,omitempty"`
+	EditedBy string         `json:"edited_by,omitempty"`
+}
+
+func tablesRow(cols []nextcloud.TableColumn, r nextcloud.TableRow) tablesRowOut {
+	return tablesRowOut{ID: r.ID, Values: nextcloud.DecodeRow(cols, r), Modified: r.LastEditAt, EditedBy: r.LastEditBy}
 }

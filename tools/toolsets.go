@@ -16,6 +16,7 @@ func All(d *Deps) []*Toolset {
 		talkToolset(d),
 		searchToolset(d),
 		activityToolset(d),
+		notificationsToolset(d),
 		webhooksToolset(d),
 		authToolset(d),
 	}

@@ -21,6 +21,7 @@ func TestCoreFidelity(t *testing.T) {
 		{"ocs", "15-no-auth-v2", nil},
 		{"ocs", "16-no-auth-v1", nil},
 		{"ocs", "24-users-get-admin-as-alice", nil},
+		{"errors", "23-ocs-unknown-route", nil},
 		{"caldav", "02-propfind-principal-home-sets", []string{"DAV"}},
 		{"webdav", "01-propfind-dav-root-current-user-principal", []string{"DAV"}},
 	}

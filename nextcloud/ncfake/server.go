@@ -206,7 +206,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("/ocs/v2.php/cloud/users/{id}", s.ocsHandler(s.handleGetUser))
 	s.mux.HandleFunc("/ocs/v1.php/cloud/users/{id}", s.ocsHandler(s.handleGetUser))
 	s.mux.HandleFunc("/ocs/", s.ocsHandler(func(w http.ResponseWriter, r *http.Request, _ *User) {
-		writeOCSError(w, r, http.StatusNotFound, 998, "Invalid query, please check the syntax. API specifications are here: http://www.freedesktop.org/wiki/Specifications/open-collaboration-services.")
+		writeOCSUnknownRoute(w, r)
 	}))
 	s.mux.HandleFunc("/remote.php/dav/{$}", s.handleDAVRoot)
 	s.mux.HandleFunc("/remote.php/dav/principals/", s.handleDAVRoot)

@@ -1,0 +1,80 @@
+// Package e2e runs the built binary against real MCP clients.
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// requireTool finds an external tool; under CI=true its absence fails the test.
+func requireTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is required in CI: .ci/run installs it", name)
+		}
+		t.Skipf("%s not installed: this test drives the binary with the official TypeScript SDK", name)
+	}
+	return p
+}
+
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "nextcloud-mcp")
+	cmd := exec.Command("go", "build", "-o", bin, "..")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return bin
+}
+
+// TestOfficialSDKClient: the TypeScript SDK client initializes the demo
+// server, lists its tools and calls one.
+func TestOfficialSDKClient(t *testing.T) {
+	node := requireTool(t, "node")
+	if _, err := os.Stat("sdkclient/node_modules/@modelcontextprotocol/sdk"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("e2e/sdkclient/node_modules missing: .ci/run must run `npm ci` there")
+		}
+		t.Skip("run `npm ci` in e2e/sdkclient to enable this test")
+	}
+	bin := buildBinary(t)
+	cmd := exec.Command(node, "sdkclient/check.mjs", bin, "nc_notes_list_notes", `{}`, "serve", "--demo")
+	cmd.Env = append(os.Environ(), "NEXTCLOUD_MCP_CONFIG_DIR="+t.TempDir())
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("sdk client: %v\n%s", err, stderr)
+	}
+	var summary struct {
+		Server       map[string]any `json:"server"`
+		Instructions string         `json:"instructions"`
+		ToolCount    int            `json:"toolCount"`
+		ToolNames    []string       `json:"toolNames"`
+		IsError      bool           `json:"isError"`
+		Structured   map[string]any `json:"structured"`
+	}
+	if err := json.Unmarshal(out, &summary); err != nil {
+		t.Fatalf("summary %q: %v", out, err)
+	}
+	if summary.Server["name"] != "nextcloud-mcp" {
+		t.Errorf("server name %v", summary.Server["name"])
+	}
+	for _, want := range []string{"nc_notes_list_notes", "nc_webdav_read_file"} {
+		if !slices.Contains(summary.ToolNames, want) {
+			t.Errorf("tool %s not listed (got %d tools)", want, summary.ToolCount)
+		}
+	}
+	if summary.IsError || summary.Structured == nil {
+		t.Errorf("nc_notes_list_notes failed or had no structured content: %+v", summary)
+	}
+}

@@ -1,0 +1,222 @@
+package tools
+
+import (
+	"context"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
+)
+
+// deckBoardOut is a board in a listing.
+type deckBoardOut struct {
+	ID       int    `json:"id"`
+	Title    string `json:"title"`
+	Color    string `json:"color"`
+	Owner    string `json:"owner"`
+	Archived bool   `json:"archived,omitempty"`
+	// Deleted boards stay listed until Deck purges them; restore them in Deck's web interface.
+	Deleted  bool   `json:"deleted,omitempty"`
+	CanEdit  bool   `json:"can_edit"`
+	Modified string `json:"modified,omitempty"`
+	ETag     string `json:"etag"`
+}
+
+func deckBoard(b nextcloud.DeckBoard) deckBoardOut {
+	return deckBoardOut{ID: b.ID, Title: b.Title, Color: b.Color, Owner: b.Owner.UID, Archived: b.Archived,
+		Deleted: b.DeletedAt != 0, CanEdit: b.Permissions.Edit, Modified: dtUnixTime(b.LastModified), ETag: b.ETag}
+}
+
+type deckListBoardsIn struct {
+	IncludeArchived bool   `json:"include_archived,omitempty" jsonschema:"Also list archived boards."`
+	IncludeDeleted  bool   `json:"include_deleted,omitempty" jsonschema:"Also list deleted boards that Deck has not purged yet."`
+	ModifiedSince   string `json:"modified_since,omitempty" jsonschema:"Only boards changed at or after this time (RFC 3339 or YYYY-MM-DD)."`
+}
+
+type deckListBoardsOut struct {
+	Boards []deckBoardOut `json:"boards"`
+}
+
+func deckListBoardsTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_deck_list_boards",
+		Title:       "List Deck boards",
+		Description: "List the Deck boards the user owns or that are shared with them, with ids, colours and etags. Archived and deleted boards are left out unless asked for.",
+		Hints:       readHints,
+	}, func(ctx context.Context, call *Call, in deckListBoardsIn) (deckListBoardsOut, error) {
+		since, err := dtModifiedSince(in.ModifiedSince)
+		if err != nil {
+			return deckListBoardsOut{}, err
+		}
+		boards, err := call.Client.Deck().Boards(ctx, nextcloud.DeckBoardsOptions{ModifiedSince: since})
+		if err != nil {
+			return deckListBoardsOut{}, deckErr(err, "the board list")
+		}
+		out := deckListBoardsOut{Boards: []deckBoardOut{}}
+		for _, b := range boards {
+			if (b.Archived && !in.IncludeArchived) || (b.DeletedAt != 0 && !in.IncludeDeleted) {
+				continue
+			}
+			out.Boards = append(out.Boards, deckBoard(b))
+		}
+		return out, nil
+	})
+}
+
+type deckBoardIn struct {
+	BoardID int `json:"board_id" jsonschema:"Id of the board, from nc_deck_list_boards."`
+}
+
+func (in *deckBoardIn) Validate() error { return dtPositiveID("board_id", in.BoardID) }
+
+type deckGetBoardIn struct {
+	BoardID int    `json:"board_id" jsonschema:"Id of the board, from nc_deck_list_boards."`
+	ETag    string `json:"etag,omitempty" jsonschema:"The board's etag from an earlier read; when it is unchanged the answer is just not_modified=true."`
+}
+
+func (in *deckGetBoardIn) Validate() error { return dtPositiveID("board_id", in.BoardID) }
+
+type deckStackBrief struct {
+	ID    int    `json:"id"`
+	Title string `json:"title"`
+	Order int    `json:"order"`
+}
+
+type deckBoardDetail struct {
+	deckBoardOut
+	NotModified bool             `json:"not_modified,omitempty"`
+	Members     []string         `json:"members,omitempty"`
+	Labels      []deckLabelOut   `json:"labels,omitempty"`
+	Stacks      []deckStackBrief `json:"stacks,omitempty"`
+	CanManage   bool             `json:"can_manage,omitempty"`
+}
+
+func deckBoardDetails(b nextcloud.DeckBoard) deckBoardDetail {
+	out := deckBoardDetail{deckBoardOut: deckBoard(b), Labels: deckLabels(b.Labels), CanManage: b.Permissions.Manage}
+	for _, u := range b.Users {
+		out.Members = append(out.Members, u.UID)
+	}
+	for _, s := range b.Stacks {
+		out.Stacks = append(out.Stacks, deckStackBrief{ID: s.ID, Title: s.Title, Order: s.Order})
+	}
+	return out
+}
+
+func deckGetBoardTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_deck_get_board",
+		Title:       "Get a Deck board",
+		Description: "Read one Deck board: its labels (with ids), members and stacks (without cards; use nc_deck_list_stacks or nc_deck_board_overview for cards). Pass the etag of an earlier read to learn cheaply whether it changed.",
+		Hints:       readHints,
+	}, func(ctx context.Context, call *Call, in deckGetBoardIn) (deckBoardDetail, error) {
+		b, notModified, err := call.Client.Deck().Board(ctx, in.BoardID, in.ETag)
+		if err != nil {
+			return deckBoardDetail{}, deckErr(err, "board %d", in.BoardID)
+		}
+		if notModified {
+			return deckBoardDetail{deckBoardOut: deckBoardOut{ID: in.BoardID, ETag: in.ETag}, NotModified: true}, nil
+		}
+		return deckBoardDetails(*b), nil
+	})
+}
+
+type deckCreateBoardIn struct {
+	Title string `json:"title" jsonschema:"Title of the new board (at most 100 characters)."`
+	Color string `json:"color,omitempty" jsonschema:"Colour as six hex digits, e.g. 0082c9 (the default)."`
+}
+
+func (in *deckCreateBoardIn) Validate() error {
+	if err := dtNonBlank("title", in.Title); err != nil {
+		return err
+	}
+	if in.Color != "" {
+		if _, err := nextcloud.DeckColor(in.Color); err != nil {
+			return inputErrorf("%v", err)
+		}
+	}
+	return nil
+}
+
+func deckCreateBoardTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_deck_create_board",
+		Title:       "Create a Deck board",
+		Description: "Create a Deck board owned by the user. Deck adds four default labels (Finished, To review, Action needed, Later); add stacks with nc_deck_create_stack.",
+		Hints:       createHints,
+	}, func(ctx context.Context, call *Call, in deckCreateBoardIn) (deckBoardDetail, error) {
+		color := "0082c9"
+		if in.Color != "" {
+			color, _ = nextcloud.DeckColor(in.Color)
+		}
+		b, err := call.Client.Deck().CreateBoard(ctx, in.Title, color)
+		if err != nil {
+			return deckBoardDetail{}, deckErr(err, "new board %q", in.Title)
+		}
+		return deckBoardDetails(*b), nil
+	})
+}
+
+type deckUpdateBoardIn struct {
+	BoardID  int     `json:"board_id" jsonschema:"Id of the board."`
+	Title    *string `json:"title,omitempty" jsonschema:"New title; leave out to keep."`
+	Color    *string `json:"color,omitempty" jsonschema:"New colour as six hex digits; leave out to keep."`
+	Archived *bool   `json:"archived,omitempty" jsonschema:"true archives the board (read-only in Deck), false unarchives it; leave out to keep."`
+}
+
+func (in *deckUpdateBoardIn) Validate() error {
+	if err := dtPositiveID("board_id", in.BoardID); err != nil {
+		return err
+	}
+	if in.Title == nil && in.Color == nil && in.Archived == nil {
+		return inputErrorf("nothing to change: give title, color or archived")
+	}
+	if in.Title != nil {
+		if err := dtNonBlank("title", *in.Title); err != nil {
+			return err
+		}
+	}
+	if in.Color != nil {
+		c, err := nextcloud.DeckColor(*in.Color)
+		if err != nil {
+			return inputErrorf("%v", err)
+		}
+		in.Color = &c
+	}
+	return nil
+}
+
+func deckUpdateBoardTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_deck_update_board",
+		Title:       "Update a Deck board",
+		Description: "Rename, recolour, archive or unarchive a Deck board. Fields left out keep their value.",
+		Hints:       updateHints,
+	}, func(ctx context.Context, call *Call, in deckUpdateBoardIn) (deckBoardDetail, error) {
+		b, err := call.Client.Deck().UpdateBoard(ctx, in.BoardID, nextcloud.DeckBoardPatch{Title: in.Title, Color: in.Color, Archived: in.Archived})
+		if err != nil {
+			return deckBoardDetail{}, deckErr(err, "board %d", in.BoardID)
+		}
+		return deckBoardDetails(*b), nil
+	})
+}
+
+// deckDeleted is the answer of the delete tools.
+type deckDeleted struct {
+	Deleted bool   `json:"deleted"`
+	ID      int    `json:"id"`
+	Title   string `json:"title,omitempty"`
+	Note    string `json:"note,omitempty"`
+}
+
+func deckDeleteBoardTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_deck_delete_board",
+		Title:       "Delete a Deck board",
+		Description: "Delete a Deck board with all its stacks and cards. Deck keeps it restorable from its web interface for a while; the API cannot restore it.",
+		Hints:       deleteHints,
+	}, func(ctx context.Context, call *Call, in deckBoardIn) (deckDeleted, error) {
+		b, err := call.Client.Deck().DeleteBoard(ctx, in.BoardID)
+		if err != nil {
+			return deckDeleted{}, deckErr(err, "board %d", in.BoardID)
+		}
+		return deckDeleted{Deleted: true, ID: b.ID, Title: b.Title, Note: "Restorable from Deck's web interface (deleted boards) until Deck purges it."}, nil
+	})
+}

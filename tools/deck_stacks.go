@@ -1,0 +1,160 @@
+package tools
+
+import (
+	"context"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
+)
+
+type deckStackOut struct {
+	ID    int           `json:"id"`
+	Title string        `json:"title"`
+	Order int           `json:"order"`
+	Cards []deckCardOut `json:"cards"`
+}
+
+type deckListStacksIn struct {
+	BoardID       int    `json:"board_id" jsonschema:"Id of the board."`
+	Archived      bool   `json:"archived,omitempty" jsonschema:"List the archived cards instead of the active ones."`
+	ModifiedSince string `json:"modified_since,omitempty" jsonschema:"Only cards changed at or after this time (RFC 3339 or YYYY-MM-DD); every stack is still listed."`
+}
+
+func (in *deckListStacksIn) Validate() error { return dtPositiveID("board_id", in.BoardID) }
+
+type deckListStacksOut struct {
+	BoardID int            `json:"board_id"`
+	Stacks  []deckStackOut `json:"stacks"`
+}
+
+func deckListStacksTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_deck_list_stacks",
+		Title:       "List stacks and cards",
+		Description: "List the stacks (columns) of a Deck board in order, each with its cards: ids, titles, descriptions, due dates, labels, assignees and etags.",
+		Hints:       readHints,
+	}, func(ctx context.Context, call *Call, in deckListStacksIn) (deckListStacksOut, error) {
+		since, err := dtModifiedSince(in.ModifiedSince)
+		if err != nil {
+			return deckListStacksOut{}, err
+		}
+		stacks, err := call.Client.Deck().Stacks(ctx, in.BoardID, nextcloud.DeckStacksOptions{Archived: in.Archived, ModifiedSince: since})
+		if err != nil {
+			return deckListStacksOut{}, deckErr(err, "board %d", in.BoardID)
+		}
+		out := deckListStacksOut{BoardID: in.BoardID, Stacks: []deckStackOut{}}
+		for _, s := range stacks {
+			so := deckStackOut{ID: s.ID, Title: s.Title, Order: s.Order, Cards: []deckCardOut{}}
+			for _, c := range s.Cards {
+				so.Cards = append(so.Cards, deckCard(c, true))
+			}
+			out.Stacks = append(out.Stacks, so)
+		}
+		return out, nil
+	})
+}
+
+type deckCreateStackIn struct {
+	BoardID int    `json:"board_id" jsonschema:"Id of the board."`
+	Title   string `json:"title" jsonschema:"Title of the new stack, e.g. In progress."`
+	Order   *int   `json:"order,omitempty" jsonschema:"Position among the stacks (lower is further left); leave out to add it at the end."`
+}
+
+func (in *deckCreateStackIn) Validate() error {
+	if err := dtPositiveID("board_id", in.BoardID); err != nil {
+		return err
+	}
+	return dtNonBlank("title", in.Title)
+}
+
+func deckCreateStackTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_deck_create_stack",
+		Title:       "Create a Deck stack",
+		Description: "Add a stack (column) to a Deck board, at the end unless an order is given.",
+		Hints:       createHints,
+	}, func(ctx context.Context, call *Call, in deckCreateStackIn) (deckStackBrief, error) {
+		deck := call.Client.Deck()
+		order := 0
+		if in.Order != nil {
+			order = *in.Order
+		} else {
+			stacks, err := deck.Stacks(ctx, in.BoardID, nextcloud.DeckStacksOptions{})
+			if err != nil {
+				return deckStackBrief{}, deckErr(err, "board %d", in.BoardID)
+			}
+			for _, s := range stacks {
+				order = max(order, s.Order+1)
+			}
+		}
+		s, err := deck.CreateStack(ctx, in.BoardID, in.Title, order)
+		if err != nil {
+			return deckStackBrief{}, deckErr(err, "board %d", in.BoardID)
+		}
+		return deckStackBrief{ID: s.ID, Title: s.Title, Order: s.Order}, nil
+	})
+}
+
+type deckUpdateStackIn struct {
+	BoardID int     `json:"board_id" jsonschema:"Id of the board."`
+	StackID int     `json:"stack_id" jsonschema:"Id of the stack."`
+	Title   *string `json:"title,omitempty" jsonschema:"New title; leave out to keep."`
+	Order   *int    `json:"order,omitempty" jsonschema:"New position among the stacks; leave out to keep."`
+}
+
+func (in *deckUpdateStackIn) Validate() error {
+	if err := dtPositiveID("board_id", in.BoardID); err != nil {
+		return err
+	}
+	if err := dtPositiveID("stack_id", in.StackID); err != nil {
+		return err
+	}
+	if in.Title == nil && in.Order == nil {
+		return inputErrorf("nothing to change: give title or order")
+	}
+	if in.Title != nil {
+		return dtNonBlank("title", *in.Title)
+	}
+	return nil
+}
+
+func deckUpdateStackTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_deck_update_stack",
+		Title:       "Update a Deck stack",
+		Description: "Rename a Deck stack or change its position among the stacks.",
+		Hints:       updateHints,
+	}, func(ctx context.Context, call *Call, in deckUpdateStackIn) (deckStackBrief, error) {
+		s, err := call.Client.Deck().UpdateStack(ctx, in.BoardID, in.StackID, in.Title, in.Order)
+		if err != nil {
+			return deckStackBrief{}, deckErr(err, "stack %d of board %d", in.StackID, in.BoardID)
+		}
+		return deckStackBrief{ID: s.ID, Title: s.Title, Order: s.Order}, nil
+	})
+}
+
+type deckStackIn struct {
+	BoardID int `json:"board_id" jsonschema:"Id of the board."`
+	StackID int `json:"stack_id" jsonschema:"Id of the stack."`
+}
+
+func (in *deckStackIn) Validate() error {
+	if err := dtPositiveID("board_id", in.BoardID); err != nil {
+		return err
+	}
+	return dtPositiveID("stack_id", in.StackID)
+}
+
+func deckDeleteStackTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_deck_delete_stack",
+		Title:       "Delete a Deck stack",
+		Description: "Delete a Deck stack together with all its cards.",
+		Hints:       deleteHints,
+	}, func(ctx context.Context, call *Call, in deckStackIn) (deckDeleted, error) {
+		s, err := call.Client.Deck().DeleteStack(ctx, in.BoardID, in.StackID)
+		if err != nil {
+			return deckDeleted{}, deckErr(err, "stack %d of board %d", in.StackID, in.BoardID)
+		}
+		return deckDeleted{Deleted: true, ID: s.ID, Title: s.Title}, nil
+	})
+}

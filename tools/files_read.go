@@ -1,0 +1,273 @@
+package tools
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
+)
+
+const (
+	// filesTextCap is how much read_file returns when no window is asked for.
+	filesTextCap = 256 << 10
+	// filesWindowCap is the largest window max_bytes may ask for.
+	filesWindowCap = 1 << 20
+	// filesImageCap is the largest image returned as image content.
+	filesImageCap = 1 << 20
+)
+
+// filesImageTypes are the image types assistants can display.
+var filesImageTypes = map[string]bool{"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true}
+
+// FilesReadInput are the arguments of nc_webdav_read_file.
+type FilesReadInput struct {
+	Path     string `json:"path" jsonschema:"File to read, like Documents/notes.md."`
+	Offset   int64  `json:"offset,omitempty" jsonschema:"First byte to return (default 0). Use next_offset from the previous call to continue."`
+	MaxBytes int64  `json:"max_bytes,omitempty" jsonschema:"Return at most this many bytes from offset (at most 1048576). Without offset and max_bytes the whole file is returned if it is at most 262144 bytes."`
+	Encoding string `json:"encoding,omitempty" jsonschema:"text (default: UTF-8 text; images come back as images) or base64 to get raw bytes of any file.,enum=text,enum=base64"`
+}
+
+// Validate implements the input check.
+func (in *FilesReadInput) Validate() error {
+	if _, err := nonRootFilePath("path", in.Path); err != nil {
+		return err
+	}
+	if in.Offset < 0 || in.MaxBytes < 0 {
+		return inputErrorf("offset and max_bytes must not be negative.")
+	}
+	if in.MaxBytes > filesWindowCap {
+		return inputErrorf("max_bytes is at most %d; read larger files in several windows with offset.", filesWindowCap)
+	}
+	switch in.Encoding {
+	case "", "text", "base64":
+	default:
+		return inputErrorf("encoding must be text or base64, got %q.", in.Encoding)
+	}
+	return nil
+}
+
+// FilesReadOutput is a file's content, or a window of it. It always says
+// which bytes were returned, so a partial read is never mistaken for the whole file.
+type FilesReadOutput struct {
+	Path        string `json:"path"`
+	ContentType string `json:"content_type,omitempty"`
+	ETag        string `json:"etag,omitempty"`
+	// Size is the whole file's size in bytes (-1 if the server did not say).
+	Size int64 `json:"size"`
+	// Offset is where the returned bytes start.
+	Offset        int64 `json:"offset"`
+	BytesReturned int64 `json:"bytes_returned"`
+	// NextOffset is where to continue; absent when the end was reached.
+	NextOffset int64 `json:"next_offset,omitempty"`
+	// Complete is true when the returned bytes reach the end of the file.
+	Complete bool `json:"complete"`
+	// Encoding of content: text, base64, or image (the bytes are in an image content block).
+	Encoding string `json:"encoding"`
+	Content  string `json:"content,omitempty"`
+}
+
+func filesReadTool(d *Deps) Tool {
+	return NewResultTool[FilesReadInput, FilesReadOutput](d, Spec{
+		Name:  "nc_webdav_read_file",
+		Title: "Read a file",
+		Description: "Read a file from the user's Nextcloud files. Text comes back as text, PNG/JPEG/GIF/WebP images up to 1 MiB as an image. " +
+			"Files over 256 KiB are not returned whole: read them in windows with offset and max_bytes (the result gives next_offset). " +
+			"Other binary files need encoding base64. The etag in the result is what nc_webdav_write_file takes as if_match.",
+		Hints: readHints,
+	}, func(ctx context.Context, call *Call, in FilesReadInput) (*mcp.CallToolResult, error) {
+		dp, _ := nonRootFilePath("path", in.Path)
+		out, data, err := readFileWindow(ctx, call.Client, dp, in)
+		if err != nil {
+			return nil, err
+		}
+		if out.Encoding == "image" {
+			res, err := StructuredResult(out)
+			if err != nil {
+				return nil, err
+			}
+			res.Content = append(res.Content, mcp.NewImageContent(base64.StdEncoding.EncodeToString(data), out.ContentType))
+			return res, nil
+		}
+		return StructuredResult(out)
+	})
+}
+
+// readFileWindow downloads what the arguments ask for and decides how to
+// return it. It returns the raw bytes for images.
+func readFileWindow(ctx context.Context, c *nextcloud.Client, dp string, in FilesReadInput) (FilesReadOutput, []byte, error) {
+	windowed := in.Offset > 0 || in.MaxBytes > 0
+	ro := nextcloud.ReadOptions{Offset: in.Offset, MaxBytes: filesImageCap}
+	if windowed {
+		ro.Length = in.MaxBytes
+		if ro.Length == 0 {
+			ro.Length = filesTextCap
+		}
+		ro.MaxBytes = ro.Length
+	}
+	fc, err := c.ReadFile(ctx, dp, ro)
+	if err != nil {
+		return FilesReadOutput{}, nil, about(err, "file %q", dp)
+	}
+	defer fc.Body.Close()
+	ct, _, _ := mime.ParseMediaType(fc.ContentType)
+	out := FilesReadOutput{Path: dp, ContentType: ct, ETag: fc.ETag, Size: fc.Size, Offset: fc.Offset}
+	isImage := filesImageTypes[ct] && in.Encoding != "base64"
+
+	if !windowed {
+		limit := int64(filesTextCap)
+		if isImage {
+			limit = filesImageCap
+		}
+		if fc.Size > limit {
+			return out, nil, tooLargeError(dp, fc.Size, isImage)
+		}
+	}
+	data, err := io.ReadAll(fc.Body)
+	if errors.Is(err, nextcloud.ErrTooLarge) {
+		return out, nil, tooLargeError(dp, -1, isImage)
+	}
+	if err != nil {
+		return out, nil, about(err, "file %q", dp)
+	}
+	if !windowed && !isImage && int64(len(data)) > filesTextCap {
+		return out, nil, tooLargeError(dp, int64(len(data)), false)
+	}
+
+	switch {
+	case isImage && !windowed:
+		out.Encoding = "image"
+	case in.Encoding == "base64":
+		out.Encoding = "base64"
+		out.Content = base64.StdEncoding.EncodeToString(data)
+	case isImage:
+		return out, nil, inputErrorf("File %q is an image (%s): read it whole without offset and max_bytes to see it, or pass encoding base64 to get raw bytes.", dp, ct)
+	default:
+		atEnd := out.Size >= 0 && out.Offset+int64(len(data)) >= out.Size
+		text, skipped, ok := utf8Window(data, out.Offset > 0, !atEnd)
+		if !ok {
+			return out, nil, inputErrorf("File %q is binary (%s, %d bytes), not text: pass encoding base64 to get its bytes (with max_bytes up to %d for big files).", dp, orUnknown(ct), out.Size, filesWindowCap)
+		}
+		out.Offset += int64(skipped)
+		data = []byte(text)
+		out.Encoding = "text"
+		out.Content = text
+	}
+	out.BytesReturned = int64(len(data))
+	end := out.Offset + out.BytesReturned
+	if out.Size < 0 && !windowed {
+		out.Size = end
+	}
+	out.Complete = out.Size >= 0 && end >= out.Size
+	if !out.Complete {
+		out.NextOffset = end
+	}
+	return out, data, nil
+}
+
+func orUnknown(ct string) string {
+	if ct == "" {
+		return "unknown type"
+	}
+	return ct
+}
+
+// tooLargeError refuses a whole-file read that is over the cap, naming the
+// size and the way to read it anyway.
+func tooLargeError(dp string, size int64, image bool) error {
+	sz := "more than " + fmt.Sprint(filesTextCap) + " bytes"
+	if size >= 0 {
+		sz = fmt.Sprintf("%d bytes", size)
+	}
+	if image {
+		return inputErrorf("Image %q is %s, more than the %d bytes returned as an image: pass encoding base64 with offset and max_bytes to get its bytes in windows.", dp, sz, filesImageCap)
+	}
+	return inputErrorf("File %q is %s, more than the %d bytes returned at once, so nothing was returned: read it in windows with offset and max_bytes, e.g. offset 0 and max_bytes %d, then continue at next_offset.", dp, sz, filesTextCap, filesTextCap)
+}
+
+// utf8Window checks that a window is text and trims runes the window cut in
+// half: continuation bytes at the start (when it starts mid-file) and an
+// incomplete rune at the end (when more follows). skipped is how many
+// leading bytes were dropped.
+func utf8Window(b []byte, midStart, more bool) (text string, skipped int, ok bool) {
+	if midStart {
+		for skipped < len(b) && skipped < utf8.UTFMax && !utf8.RuneStart(b[skipped]) {
+			skipped++
+		}
+		b = b[skipped:]
+	}
+	if more {
+		// Drop a trailing incomplete rune, at most UTFMax-1 bytes.
+		for i := 1; i < utf8.UTFMax && i <= len(b); i++ {
+			if utf8.RuneStart(b[len(b)-i]) {
+				if !utf8.FullRune(b[len(b)-i:]) {
+					b = b[:len(b)-i]
+				}
+				break
+			}
+		}
+	}
+	if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
+		return "", 0, false
+	}
+	return string(b), skipped, true
+}
+
+// filesResourceTemplate exposes files as nc://files/{+path}: text as text,
+// anything else as a base64 blob, up to 1 MiB.
+func filesResourceTemplate(d *Deps) server.ServerResourceTemplate {
+	return server.ServerResourceTemplate{
+		Template: mcp.NewResourceTemplate("nc://files/{+path}", "Nextcloud file",
+			mcp.WithTemplateDescription("A file of the user's Nextcloud files, by path (e.g. nc://files/Documents/notes.md): text files as text, images and other files as base64 blobs, up to 1 MiB."),
+		),
+		Handler: func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+			raw := strings.TrimPrefix(req.Params.URI, "nc://files/")
+			p, err := url.PathUnescape(raw)
+			if err != nil {
+				p = raw
+			}
+			dp, err := nonRootFilePath("path", p)
+			if err != nil {
+				return nil, errors.New(Explain(err))
+			}
+			c, err := d.Factory.Client(ctx)
+			if err != nil {
+				return nil, errors.New(Explain(err))
+			}
+			fc, err := c.ReadFile(ctx, dp, nextcloud.ReadOptions{MaxBytes: filesImageCap})
+			if err != nil {
+				return nil, errors.New(Explain(about(err, "file %q", dp)))
+			}
+			defer fc.Body.Close()
+			data, err := io.ReadAll(fc.Body)
+			if errors.Is(err, nextcloud.ErrTooLarge) {
+				return nil, fmt.Errorf("file %q is larger than %d bytes: read it in windows with the nc_webdav_read_file tool (offset, max_bytes)", dp, filesImageCap)
+			}
+			if err != nil {
+				return nil, errors.New(Explain(about(err, "file %q", dp)))
+			}
+			ct, _, _ := mime.ParseMediaType(fc.ContentType)
+			if text, _, ok := utf8Window(data, false, false); ok && !filesImageTypes[ct] {
+				return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: orDefault(ct, "text/plain"), Text: text}}, nil
+			}
+			return []mcp.ResourceContents{mcp.BlobResourceContents{URI: req.Params.URI, MIMEType: orDefault(ct, "application/octet-stream"), Blob: base64.StdEncoding.EncodeToString(data)}}, nil
+		},
+	}
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

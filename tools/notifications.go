@@ -1,0 +1,91 @@
+package tools
+
+import "context"
+
+// notificationsToolset: the user's notifications (notifications app).
+func notificationsToolset(d *Deps) *Toolset {
+	return &Toolset{
+		Name:        "notifications",
+		Description: "Your Nextcloud notifications: list and dismiss.",
+		Available:   hasApp("notifications"),
+		Tools:       []Tool{notificationsListTool(d), notificationsDismissTool(d)},
+	}
+}
+
+// NotificationItem is one notification.
+type NotificationItem struct {
+	ID         int      `json:"id" jsonschema:"notification id, for nc_notifications_dismiss"`
+	App        string   `json:"app" jsonschema:"app that sent it"`
+	Time       string   `json:"time" jsonschema:"ISO 8601"`
+	Subject    string   `json:"subject"`
+	Message    string   `json:"message,omitempty"`
+	Link       string   `json:"link,omitempty" jsonschema:"what it points to"`
+	ObjectType string   `json:"object_type,omitempty"`
+	ObjectID   string   `json:"object_id,omitempty"`
+	Actions    []string `json:"actions,omitempty" jsonschema:"buttons it offers in Nextcloud (not run from here)"`
+}
+
+// NotificationsListOutput is the result of nc_notifications_list.
+type NotificationsListOutput struct {
+	Notifications []NotificationItem `json:"notifications" jsonschema:"newest first"`
+}
+
+// NotificationsNoInput is the empty argument list.
+type NotificationsNoInput struct{}
+
+func notificationsListTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_notifications_list",
+		Title:       "List notifications",
+		Description: "List your Nextcloud notifications, newest first: mentions, shares, reminders, updates. Reading them does not dismiss them.",
+		Hints:       readHints,
+	}, func(ctx context.Context, call *Call, _ NotificationsNoInput) (NotificationsListOutput, error) {
+		ns, err := call.Client.Notifications(ctx)
+		if err != nil {
+			return NotificationsListOutput{}, about(err, "your notifications")
+		}
+		out := NotificationsListOutput{Notifications: []NotificationItem{}}
+		for _, n := range ns {
+			item := NotificationItem{ID: n.ID, App: n.App, Time: n.Datetime, Subject: n.Subject, Message: n.Message,
+				Link: n.Link, ObjectType: n.ObjectType, ObjectID: n.ObjectID}
+			for _, a := range n.Actions {
+				item.Actions = append(item.Actions, a.Label)
+			}
+			out.Notifications = append(out.Notifications, item)
+		}
+		return out, nil
+	})
+}
+
+// NotificationsDismissInput names one notification.
+type NotificationsDismissInput struct {
+	ID int `json:"id" jsonschema:"notification id, from nc_notifications_list"`
+}
+
+// Validate implements the input check.
+func (in *NotificationsDismissInput) Validate() error {
+	if in.ID <= 0 {
+		return inputErrorf("id is required: list notifications with nc_notifications_list")
+	}
+	return nil
+}
+
+// NotificationsDismissOutput is the result of nc_notifications_dismiss.
+type NotificationsDismissOutput struct {
+	ID        int  `json:"id"`
+	Dismissed bool `json:"dismissed"`
+}
+
+func notificationsDismissTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_notifications_dismiss",
+		Title:       "Dismiss a notification",
+		Description: "Dismiss (delete) one of your notifications by id, on every device. It cannot be brought back.",
+		Hints:       deleteHints,
+	}, func(ctx context.Context, call *Call, in NotificationsDismissInput) (NotificationsDismissOutput, error) {
+		if err := call.Client.DismissNotification(ctx, in.ID); err != nil {
+			return NotificationsDismissOutput{}, about(err, "notification %d", in.ID)
+		}
+		return NotificationsDismissOutput{ID: in.ID, Dismissed: true}, nil
+	})
+}

@@ -1,0 +1,224 @@
+package tools
+
+import (
+	"context"
+	"errors"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
+)
+
+const (
+	tablesDefaultLimit = 50
+	tablesMaxLimit     = 500
+)
+
+type tablesReadRowsIn struct {
+	TableID int `json:"table_id" jsonschema:"Id of the table, from nc_tables_list_tables."`
+	Limit   int `json:"limit,omitempty" jsonschema:"How many rows (default 50, at most 500)."`
+	Offset  int `json:"offset,omitempty" jsonschema:"How many rows to skip, for paging (use next_offset of the previous page)."`
+}
+
+func (in *tablesReadRowsIn) Validate() error {
+	if err := dtPositiveID("table_id", in.TableID); err != nil {
+		return err
+	}
+	if in.Limit < 0 || in.Limit > tablesMaxLimit || in.Offset < 0 {
+		return inputErrorf("limit must be 0 to %d and offset not negative", tablesMaxLimit)
+	}
+	return nil
+}
+
+type tablesReadRowsOut struct {
+	TableID int `json:"table_id"`
+	// Total is the table's row count.
+	Total  int `json:"total"`
+	Offset int `json:"offset"`
+	// NextOffset is set when more rows follow.
+	NextOffset int `json:"next_offset,omitempty"`
+	// Columns are the column keys in table order; each row's values use them.
+	Columns []string       `json:"columns"`
+	Rows    []tablesRowOut `json:"rows"`
+}
+
+func tablesReadRowsTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_tables_read_rows",
+		Title:       "Read table rows",
+		Description: "Read a page of a table's rows. Values are keyed by column title; selections show their labels, check boxes true/false. Page with offset and next_offset.",
+		Hints:       readHints,
+	}, func(ctx context.Context, call *Call, in tablesReadRowsIn) (tablesReadRowsOut, error) {
+		api, err := tablesAPI(ctx, call)
+		if err != nil {
+			return tablesReadRowsOut{}, err
+		}
+		limit := in.Limit
+		if limit == 0 {
+			limit = tablesDefaultLimit
+		}
+		t, err := api.Table(ctx, in.TableID)
+		if err != nil {
+			return tablesReadRowsOut{}, about(err, "table %d", in.TableID)
+		}
+		cols, err := api.Columns(ctx, in.TableID)
+		if err != nil {
+			return tablesReadRowsOut{}, about(err, "the columns of table %d", in.TableID)
+		}
+		rows, err := api.Rows(ctx, in.TableID, limit, in.Offset)
+		if err != nil {
+			return tablesReadRowsOut{}, about(err, "the rows of table %d", in.TableID)
+		}
+		keys := nextcloud.TableColumnKeys(cols)
+		out := tablesReadRowsOut{TableID: in.TableID, Total: t.RowsCount, Offset: in.Offset, Columns: []string{}, Rows: []tablesRowOut{}}
+		for _, c := range cols {
+			out.Columns = append(out.Columns, keys[c.ID])
+		}
+		for _, r := range rows {
+			out.Rows = append(out.Rows, tablesRow(cols, r))
+		}
+		if len(rows) == limit && in.Offset+len(rows) < t.RowsCount {
+			out.NextOffset = in.Offset + limit
+		}
+		return out, nil
+	})
+}
+
+type tablesInsertRowIn struct {
+	TableID int            `json:"table_id" jsonschema:"Id of the table."`
+	Values  map[string]any `json:"values" jsonschema:"Cell values keyed by column title (or column id). Selections take a label, multi-selections a list of labels, check boxes true/false, dates 2026-12-24, date-times 2026-12-24 17:30, users a user id or a list. Mandatory columns must be given."`
+}
+
+func (in *tablesInsertRowIn) Validate() error {
+	if err := dtPositiveID("table_id", in.TableID); err != nil {
+		return err
+	}
+	if len(in.Values) == 0 {
+		return inputErrorf("values must hold at least one column")
+	}
+	return nil
+}
+
+type tablesRowResult struct {
+	TableID int          `json:"table_id"`
+	Row     tablesRowOut `json:"row"`
+}
+
+func tablesInsertRowTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_tables_insert_row",
+		Title:       "Insert a table row",
+		Description: "Add a row to a table. Every value is checked against its column's type, range and options before anything is sent; a mismatch names the column, what it expects and the bad value.",
+		Hints:       createHints,
+	}, func(ctx context.Context, call *Call, in tablesInsertRowIn) (tablesRowResult, error) {
+		api, err := tablesAPI(ctx, call)
+		if err != nil {
+			return tablesRowResult{}, err
+		}
+		cols, err := api.Columns(ctx, in.TableID)
+		if err != nil {
+			return tablesRowResult{}, about(err, "table %d", in.TableID)
+		}
+		data, err := nextcloud.EncodeRow(cols, in.Values, true)
+		if err != nil {
+			return tablesRowResult{}, tablesValueErr(err, in.TableID)
+		}
+		row, err := api.CreateRow(ctx, in.TableID, data)
+		if err != nil {
+			return tablesRowResult{}, about(err, "a new row of table %d", in.TableID)
+		}
+		return tablesRowResult{TableID: in.TableID, Row: tablesRow(cols, *row)}, nil
+	})
+}
+
+type tablesUpdateRowIn struct {
+	RowID  int            `json:"row_id" jsonschema:"Id of the row, from nc_tables_read_rows."`
+	Values map[string]any `json:"values" jsonschema:"The cells to change, keyed by column title (or column id); other cells keep their value. null empties a cell. Same value formats as nc_tables_insert_row."`
+}
+
+func (in *tablesUpdateRowIn) Validate() error {
+	if err := dtPositiveID("row_id", in.RowID); err != nil {
+		return err
+	}
+	if len(in.Values) == 0 {
+		return inputErrorf("values must hold at least one column to change")
+	}
+	return nil
+}
+
+func tablesUpdateRowTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_tables_update_row",
+		Title:       "Update a table row",
+		Description: "Change some cells of a table row; the others keep their value. Values are checked against the column types first.",
+		Hints:       updateHints,
+	}, func(ctx context.Context, call *Call, in tablesUpdateRowIn) (tablesRowResult, error) {
+		api, err := tablesAPI(ctx, call)
+		if err != nil {
+			return tablesRowResult{}, err
+		}
+		cur, err := api.Row(ctx, in.RowID)
+		if err != nil {
+			return tablesRowResult{}, about(err, "row %d", in.RowID)
+		}
+		cols, err := api.Columns(ctx, cur.TableID)
+		if err != nil {
+			return tablesRowResult{}, about(err, "table %d", cur.TableID)
+		}
+		data, err := nextcloud.EncodeRow(cols, in.Values, false)
+		if err != nil {
+			return tablesRowResult{}, tablesValueErr(err, cur.TableID)
+		}
+		if err := mandatoryCleared(cols, data); err != nil {
+			return tablesRowResult{}, tablesValueErr(err, cur.TableID)
+		}
+		row, err := api.UpdateRow(ctx, in.RowID, data)
+		if err != nil {
+			return tablesRowResult{}, about(err, "row %d", in.RowID)
+		}
+		return tablesRowResult{TableID: row.TableID, Row: tablesRow(cols, *row)}, nil
+	})
+}
+
+// mandatoryCleared refuses an update that empties a mandatory cell.
+func mandatoryCleared(cols []nextcloud.TableColumn, data map[int]any) error {
+	for _, c := range cols {
+		if v, ok := data[c.ID]; ok && c.Mandatory && (v == nil || v == "") {
+			return &nextcloud.TableValueError{Column: c.Title, ColumnID: c.ID, Expected: c.Expected(), Value: v, Reason: "the column is mandatory and cannot be emptied"}
+		}
+	}
+	return nil
+}
+
+type tablesRowIn struct {
+	RowID int `json:"row_id" jsonschema:"Id of the row, from nc_tables_read_rows."`
+}
+
+func (in *tablesRowIn) Validate() error { return dtPositiveID("row_id", in.RowID) }
+
+type tablesDeletedRow struct {
+	Deleted bool         `json:"deleted"`
+	TableID int          `json:"table_id"`
+	Row     tablesRowOut `json:"row"`
+}
+
+func tablesDeleteRowTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_tables_delete_row",
+		Title:       "Delete a table row",
+		Description: "Delete a row of a table for good; the answer holds its last values.",
+		Hints:       deleteHints,
+	}, func(ctx context.Context, call *Call, in tablesRowIn) (tablesDeletedRow, error) {
+		api, err := tablesAPI(ctx, call)
+		if err != nil {
+			return tablesDeletedRow{}, err
+		}
+		row, err := api.DeleteRow(ctx, in.RowID)
+		if err != nil {
+			return tablesDeletedRow{}, about(err, "row %d", in.RowID)
+		}
+		cols, err := api.Columns(ctx, row.TableID)
+		if err != nil && !errors.Is(err, nextcloud.ErrNotFound) {
+			return tablesDeletedRow{}, about(err, "table %d", row.TableID)
+		}
+		return tablesDeletedRow{Deleted: true, TableID: row.TableID, Row: tablesRow(cols, *row)}, nil
+	})
+}

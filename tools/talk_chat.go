@@ -1,0 +1,192 @@
+package tools
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
+)
+
+// --- read ---
+
+// TalkReadInput are the arguments of nc_talk_read_messages.
+type TalkReadInput struct {
+	Token    string `json:"token" jsonschema:"conversation token, from nc_talk_list_conversations"`
+	Limit    int    `json:"limit,omitempty" jsonschema:"how many messages, default 30, at most 200"`
+	BeforeID int    `json:"before_id,omitempty" jsonschema:"only messages older than this id: pass next_before_id to read further back"`
+	MarkRead bool   `json:"mark_read,omitempty" jsonschema:"also mark the conversation read up to the newest message returned (default false: reading leaves it unread)"`
+}
+
+// Validate implements the input check.
+func (in *TalkReadInput) Validate() error {
+	if in.Limit < 0 || in.Limit > 200 || in.BeforeID < 0 {
+		return inputErrorf("limit must be 1-200 and before_id a message id")
+	}
+	return checkTalkToken(in.Token)
+}
+
+// TalkReadOutput is the result of nc_talk_read_messages.
+type TalkReadOutput struct {
+	Messages     []TalkMessage `json:"messages" jsonschema:"oldest first"`
+	NextBeforeID int           `json:"next_before_id,omitempty" jsonschema:"pass as before_id for older messages; absent at the start of the conversation"`
+	MarkedRead   bool          `json:"marked_read" jsonschema:"whether the read marker moved"`
+}
+
+func talkReadTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:  "nc_talk_read_messages",
+		Title: "Read Talk messages",
+		Description: "Read the newest messages of a Talk conversation (returned oldest first), or older ones with before_id. " +
+			"Reading does not mark anything as read and does not clear notifications unless mark_read is true, so the user still sees what is new.",
+		Hints: readHints,
+	}, func(ctx context.Context, call *Call, in TalkReadInput) (TalkReadOutput, error) {
+		page, err := call.Client.ChatHistory(ctx, in.Token, nextcloud.HistoryQuery{Limit: cmp.Or(in.Limit, 30), Before: in.BeforeID, MarkRead: in.MarkRead})
+		if err != nil {
+			return TalkReadOutput{}, about(err, "the messages of conversation %s", in.Token)
+		}
+		out := TalkReadOutput{Messages: []TalkMessage{}, NextBeforeID: page.Next, MarkedRead: in.MarkRead && len(page.Messages) > 0}
+		for i := range page.Messages {
+			out.Messages = append(out.Messages, talkMessage(&page.Messages[i]))
+		}
+		slices.Reverse(out.Messages)
+		return out, nil
+	})
+}
+
+// --- send ---
+
+// TalkSendInput are the arguments of nc_talk_send_message.
+type TalkSendInput struct {
+	Token   string `json:"token" jsonschema:"conversation token"`
+	Message string `json:"message" jsonschema:"text to post; @userid mentions someone"`
+	ReplyTo int    `json:"reply_to,omitempty" jsonschema:"id of the message to answer"`
+	Silent  bool   `json:"silent,omitempty" jsonschema:"post without notifying anyone"`
+}
+
+// talkMaxMessage is Talk's limit (capabilities spreed.config.chat.max-length).
+const talkMaxMessage = 32000
+
+// Validate implements the input check.
+func (in *TalkSendInput) Validate() error {
+	if strings.TrimSpace(in.Message) == "" {
+		return inputErrorf("message is empty")
+	}
+	if n := utf8.RuneCountInString(in.Message); n > talkMaxMessage {
+		return inputErrorf("message has %d characters; Talk accepts at most %d: split it", n, talkMaxMessage)
+	}
+	return checkTalkToken(in.Token)
+}
+
+func talkSendTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:  "nc_talk_send_message",
+		Title: "Send a Talk message",
+		Description: "Post a message in a Talk conversation, optionally as a reply to a message id. Everyone in the conversation sees it " +
+			"(and may be notified), so post only what the user asked to send.",
+		Hints: Hints{OpenWorld: true},
+	}, func(ctx context.Context, call *Call, in TalkSendInput) (TalkMessage, error) {
+		m, err := call.Client.SendMessage(ctx, in.Token, in.Message, in.ReplyTo, in.Silent)
+		if err != nil {
+			return TalkMessage{}, about(err, "the message to conversation %s", in.Token)
+		}
+		return talkMessage(m), nil
+	})
+}
+
+// --- mark read ---
+
+// TalkMarkReadInput are the arguments of nc_talk_mark_read.
+type TalkMarkReadInput struct {
+	Token     string `json:"token" jsonschema:"conversation token"`
+	MessageID int    `json:"message_id,omitempty" jsonschema:"last message to count as read; default the newest"`
+}
+
+// Validate implements the input check.
+func (in *TalkMarkReadInput) Validate() error { return checkTalkToken(in.Token) }
+
+// TalkMarkReadOutput is the result of nc_talk_mark_read.
+type TalkMarkReadOutput struct {
+	Token          string `json:"token"`
+	LastReadID     int    `json:"last_read_message_id" jsonschema:"the read marker now"`
+	UnreadMessages int    `json:"unread_messages" jsonschema:"messages still unread"`
+}
+
+func talkMarkReadTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_talk_mark_read",
+		Title:       "Mark a conversation read",
+		Description: "Mark a Talk conversation as read, up to the newest message or to message_id. Only your own read state changes.",
+		Hints:       Hints{Idempotent: true},
+	}, func(ctx context.Context, call *Call, in TalkMarkReadInput) (TalkMarkReadOutput, error) {
+		id := in.MessageID
+		if id == 0 {
+			conv, err := call.Client.Conversation(ctx, in.Token)
+			if err != nil {
+				return TalkMarkReadOutput{}, about(err, "conversation %s", in.Token)
+			}
+			if conv.LastMessage == nil {
+				return TalkMarkReadOutput{Token: in.Token, LastReadID: conv.LastReadMessage}, nil
+			}
+			id = conv.LastMessage.ID
+		}
+		if err := call.Client.MarkRead(ctx, in.Token, id); err != nil {
+			return TalkMarkReadOutput{}, about(err, "conversation %s", in.Token)
+		}
+		conv, err := call.Client.Conversation(ctx, in.Token)
+		if err != nil {
+			return TalkMarkReadOutput{}, about(err, "conversation %s", in.Token)
+		}
+		return TalkMarkReadOutput{Token: in.Token, LastReadID: conv.LastReadMessage, UnreadMessages: conv.UnreadMessages}, nil
+	})
+}
+
+// --- react ---
+
+// TalkReactInput are the arguments of nc_talk_react.
+type TalkReactInput struct {
+	Token     string `json:"token" jsonschema:"conversation token"`
+	MessageID int    `json:"message_id" jsonschema:"message to react to"`
+	Reaction  string `json:"reaction" jsonschema:"one emoji, e.g. 👍"`
+}
+
+// Validate implements the input check.
+func (in *TalkReactInput) Validate() error {
+	if in.MessageID <= 0 {
+		return inputErrorf("message_id is required: read messages with nc_talk_read_messages")
+	}
+	if r := strings.TrimSpace(in.Reaction); r == "" || utf8.RuneCountInString(r) > 8 {
+		return inputErrorf("reaction must be one emoji, e.g. 👍")
+	}
+	return checkTalkToken(in.Token)
+}
+
+// TalkReactOutput is the result of nc_talk_react.
+type TalkReactOutput struct {
+	MessageID int                 `json:"message_id"`
+	Added     bool                `json:"added" jsonschema:"false when you had already reacted with it"`
+	Reactions map[string][]string `json:"reactions" jsonschema:"every reaction on the message: emoji and who"`
+}
+
+func talkReactTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_talk_react",
+		Title:       "React to a Talk message",
+		Description: "Add an emoji reaction to a Talk message. Everyone in the conversation sees it. Reacting twice with the same emoji changes nothing.",
+		Hints:       Hints{Idempotent: true, OpenWorld: true},
+	}, func(ctx context.Context, call *Call, in TalkReactInput) (TalkReactOutput, error) {
+		rs, added, err := call.Client.React(ctx, in.Token, in.MessageID, strings.TrimSpace(in.Reaction))
+		if err != nil {
+			return TalkReactOutput{}, about(err, "message %d in conversation %s", in.MessageID, in.Token)
+		}
+		out := TalkReactOutput{MessageID: in.MessageID, Added: added, Reactions: map[string][]string{}}
+		for emoji, who := range rs {
+			for _, r := range who {
+				out.Reactions[emoji] = append(out.Reactions[emoji], r.ActorDisplayName)
+			}
+		}
+		return out, nil
+	})
+}
