@@ -122,7 +122,7 @@ func (e *Exchanger) checkSubject(tok string) error {
 		return fmt.Errorf("the IdP access token is not a JWT, so its audience cannot be checked before exchange: configure the IdP to issue JWT access tokens")
 	}
 	if !slices.ContainsFunc(claims.Aud, func(a string) bool { return slices.Contains(e.AcceptedAudiences, a) }) {
-		return fmt.Errorf("the IdP token's audience %v does not include %v: configure the IdP client to add one of them (or set NEXTCLOUD_MCP_CLIENT_ID)", claims.Aud, e.AcceptedAudiences)
+		return &AudienceError{Have: claims.Aud, Accepted: e.AcceptedAudiences}
 	}
 	if claims.Exp == 0 || !e.now().Before(time.Unix(claims.Exp, 0)) {
 		return ErrSessionExpired
@@ -231,4 +231,15 @@ func (e *Exchanger) exchange(ctx context.Context, subject string) (string, time.
 		expiry = e.now().Add(5 * time.Minute)
 	}
 	return out.AccessToken, expiry, nil
+}
+
+// AudienceError refuses a subject token issued for someone else; it is
+// raised before the token leaves this process.
+type AudienceError struct {
+	Have     []string
+	Accepted []string
+}
+
+func (e *AudienceError) Error() string {
+	return fmt.Sprintf("the IdP token's audience %v does not include %v: configure the IdP client to add one of them (or set NEXTCLOUD_MCP_CLIENT_ID)", e.Have, e.Accepted)
 }

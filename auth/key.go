@@ -41,7 +41,9 @@ type SystemKeyring struct{}
 func (SystemKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
 
 // Set implements Keyring.
-func (SystemKeyring) Set(service, user, secret string) error { return keyring.Set(service, user, secret) }
+func (SystemKeyring) Set(service, user, secret string) error {
+	return keyring.Set(service, user, secret)
+}
 
 // Delete implements Keyring.
 func (SystemKeyring) Delete(service, user string) error { return keyring.Delete(service, user) }

@@ -72,7 +72,7 @@ func (l *OAuthLogin) Run(ctx context.Context) (*oauth2.Token, error) {
 	cfg := &oauth2.Config{
 		ClientID:     l.ClientID,
 		ClientSecret: l.ClientSecret,
-		Endpoint:     oauth2.Endpoint{AuthURL: l.Endpoints.AuthURL, TokenURL: l.Endpoints.TokenURL},
+		Endpoint:     oauth2.Endpoint{AuthURL: l.Endpoints.AuthURL, TokenURL: l.Endpoints.TokenURL, AuthStyle: authStyle(l.ClientSecret)},
 		RedirectURL:  redirect,
 		Scopes:       l.Scopes,
 	}

@@ -44,6 +44,9 @@ type RefreshingSource struct {
 
 	mu  sync.Mutex
 	tok OAuthToken
+	// spent is a refresh token the provider refused: it is not sent again,
+	// since every refusal feeds the server's brute-force throttling.
+	spent string
 
 	refreshes int
 }
@@ -51,7 +54,7 @@ type RefreshingSource struct {
 // NewRefreshingSource builds a source from a stored token set.
 func NewRefreshingSource(ep OAuthEndpoints, clientID, clientSecret string, tok OAuthToken, hc *http.Client) *RefreshingSource {
 	return &RefreshingSource{
-		cfg: &oauth2.Config{ClientID: clientID, ClientSecret: clientSecret, Endpoint: oauth2.Endpoint{AuthURL: ep.AuthURL, TokenURL: ep.TokenURL}},
+		cfg: &oauth2.Config{ClientID: clientID, ClientSecret: clientSecret, Endpoint: oauth2.Endpoint{AuthURL: ep.AuthURL, TokenURL: ep.TokenURL, AuthStyle: authStyle(clientSecret)}},
 		hc:  hc,
 		tok: tok,
 		now: time.Now,
@@ -101,7 +104,7 @@ func (s *RefreshingSource) reload(ctx context.Context) bool {
 
 // refresh renews s.tok with its refresh token; s.mu is held.
 func (s *RefreshingSource) refresh(ctx context.Context) (string, error) {
-	if s.tok.RefreshToken == "" {
+	if s.tok.RefreshToken == "" || s.tok.RefreshToken == s.spent {
 		return "", ErrSessionExpired
 	}
 	if s.hc != nil {
@@ -115,6 +118,7 @@ func (s *RefreshingSource) refresh(ctx context.Context) (string, error) {
 		// Nextcloud answers invalid_request for a used or unknown refresh token,
 		// standard providers invalid_grant: both mean the session is over.
 		if errors.As(err, &oe) && (oe.Code == "invalid_grant" || oe.Code == "invalid_request") {
+			s.spent = s.tok.RefreshToken
 			return "", ErrSessionExpired
 		}
 		return "", fmt.Errorf("renew the access token: %w", err)
@@ -144,4 +148,15 @@ func (s *RefreshingSource) Refreshes() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.refreshes
+}
+
+// authStyle sends a confidential client's credentials in the Basic header,
+// which every provider here accepts, and a public client's id in the form.
+// A fixed style avoids the library's guessing, which on a refusal repeats
+// the request the other way and so doubles the failures a server counts.
+func authStyle(secret string) oauth2.AuthStyle {
+	if secret == "" {
+		return oauth2.AuthStyleInParams
+	}
+	return oauth2.AuthStyleInHeader
 }

@@ -30,6 +30,8 @@ type Config struct {
 	LogFile        string
 	LogLevel       string
 	ClientID       string
+	// TokenAudience is the audience asked for in a token exchange (NEXTCLOUD_MCP_TOKEN_AUDIENCE).
+	TokenAudience string
 }
 
 // HasEnvCredentials reports whether both halves of the env BasicAuth pair are set.
@@ -85,6 +87,8 @@ func (g *globalFlags) resolve(cmd *cobra.Command, getenv func(string) string) (*
 		LogFile:   pick("log-file", g.logFile, "NEXTCLOUD_MCP_LOG_FILE"),
 		LogLevel:  pick("log-level", g.logLevel, "NEXTCLOUD_MCP_LOG_LEVEL"),
 		ClientID:  strings.TrimSpace(getenv("NEXTCLOUD_MCP_CLIENT_ID")),
+
+		TokenAudience: strings.TrimSpace(getenv("NEXTCLOUD_MCP_TOKEN_AUDIENCE")),
 	}
 
 	switch {

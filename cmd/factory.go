@@ -48,7 +48,7 @@ func buildFactory(ctx context.Context, cfg *Config, logger *slog.Logger, opts ..
 	}
 	switch cfg.AuthMode {
 	case auth.ModeOAuth, auth.ModeTokenExchange:
-		return auth.ErrorFactory{ModeName: cfg.AuthMode, Err: fmt.Errorf("auth mode %q is not available in this build: use --auth-mode basic", cfg.AuthMode)}, nil
+		return oauthFactory(ctx, cfg, set.keyring), nil
 	}
 	if cfg.HasEnvCredentials() {
 		if cfg.ServerURL == "" {

@@ -19,6 +19,7 @@ type loginOptions struct {
 	allowHTTP     bool
 	user          string
 	passwordStdin bool
+	oauth         oauthLoginOptions
 }
 
 func newLoginCmd(a *App) *cobra.Command {
@@ -35,6 +36,9 @@ func newLoginCmd(a *App) *cobra.Command {
 			"  echo \"$APP_PASSWORD\" | nextcloud-mcp login https://cloud.example.com --user alice --app-password-stdin",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if handled, err := a.maybeLoginOAuth(cmd, args, o); handled {
+				return err
+			}
 			return a.login(cmd.Context(), args, o)
 		},
 	}
@@ -43,6 +47,7 @@ func newLoginCmd(a *App) *cobra.Command {
 	f.BoolVar(&o.allowHTTP, "allow-http", false, "allow plain http:// to a server other than this machine (the app password travels unencrypted)")
 	f.StringVar(&o.user, "user", "", "login name, with --app-password-stdin (non-interactive)")
 	f.BoolVar(&o.passwordStdin, "app-password-stdin", false, "read an app password from stdin instead of using the browser")
+	bindOAuthLoginFlags(f, &o.oauth)
 	return cmd
 }
 

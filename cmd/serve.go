@@ -67,7 +67,7 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 		defer webhooks.Close()
 		deps.Webhooks = webhooks
 	}
-	reg, err := tools.NewRegistry(deps, tools.All(deps), tools.Options{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets})
+	reg, err := tools.NewRegistry(deps, toolsetsForMode(factory.Mode(), tools.All(deps)), tools.Options{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets})
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}

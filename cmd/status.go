@@ -30,6 +30,7 @@ type statusReport struct {
 	DefaultAccount *accountStatus   `json:"default_account,omitempty"`
 	Accounts       int              `json:"accounts"`
 	Auth           authStatus       `json:"auth"`
+	OAuth          *oauthStatus     `json:"oauth,omitempty"`
 	Server         *serverStatus    `json:"server,omitempty"`
 	Toolsets       []string         `json:"toolsets,omitempty"`
 	Problems       []*statusProblem `json:"problems"`
@@ -72,13 +73,13 @@ type authStatus struct {
 }
 
 type serverStatus struct {
-	URL         string `json:"url"`
-	Reachable   bool   `json:"reachable"`
-	Version     string `json:"version,omitempty"`
-	LatencyMS   int64  `json:"latency_ms,omitempty"`
-	User        string `json:"user,omitempty"`
-	DisplayName string `json:"display_name,omitempty"`
-	Error       string `json:"error,omitempty"`
+	URL         string  `json:"url"`
+	Reachable   bool    `json:"reachable"`
+	Version     string  `json:"version,omitempty"`
+	LatencyMS   float64 `json:"latency_ms"`
+	User        string  `json:"user,omitempty"`
+	DisplayName string  `json:"display_name,omitempty"`
+	Error       string  `json:"error,omitempty"`
 }
 
 type statusProblem struct {
@@ -139,7 +140,7 @@ func (r *statusReport) exitError() error {
 
 func (a *App) collectStatus(ctx context.Context) *statusReport {
 	cfg := a.cfg
-	r := &statusReport{Version: Build().Version, ConfigDir: cfg.ConfigDir}
+	r := &statusReport{Version: Build().Version, ConfigDir: cfg.ConfigDir, Problems: []*statusProblem{}}
 	r.Database.Path = filepath.Join(cfg.ConfigDir, store.FileName)
 	r.Auth = authStatus{Mode: cfg.AuthMode, ModeSource: cfg.AuthModeSource, Credential: "none"}
 	keys := keySource(cfg, a.Keyring)
@@ -196,7 +197,7 @@ func (a *App) collectStatus(ctx context.Context) *statusReport {
 	serverURL := cfg.ServerURL
 	switch {
 	case cfg.AuthMode != auth.ModeBasic:
-		r.problem(ExitFailure, fmt.Sprintf("Auth mode %q is not available in this build.", cfg.AuthMode), "Use --auth-mode basic (or unset NEXTCLOUD_MCP_AUTH_MODE / ENABLE_TOKEN_EXCHANGE).")
+		serverURL = a.oauthCredentialStatus(ctx, r, st)
 	case cfg.HasEnvCredentials():
 		r.Auth.Credential = "env"
 		if serverURL == "" {
@@ -235,7 +236,7 @@ func (a *App) checkServer(ctx context.Context, r *statusReport, serverURL string
 		r.problem(ExitFailure, fmt.Sprintf("Cannot reach %s: %v", serverURL, err), "Check that the server is running and the URL is right, and your network or VPN; then run `nextcloud-mcp status` again.")
 		return
 	}
-	r.Server.LatencyMS = time.Since(start).Milliseconds()
+	r.Server.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
 	r.Server.Reachable = true
 	var sp struct {
 		VersionString string `json:"versionstring"`
@@ -247,7 +248,7 @@ func (a *App) checkServer(ctx context.Context, r *statusReport, serverURL string
 			r.problem(ExitFailure, "The server is in maintenance mode.", "Wait until the admin finishes maintenance.")
 		}
 	}
-	if r.Auth.Credential == "none" || cfg.AuthMode != auth.ModeBasic {
+	if r.Auth.Credential == "none" {
 		return
 	}
 	f, err := buildFactory(cctx, cfg, nil, withKeyring(a.Keyring))
@@ -266,6 +267,9 @@ func (a *App) checkServer(ctx context.Context, r *statusReport, serverURL string
 	u, err := c.CurrentUser(cctx)
 	if err != nil {
 		r.Server.Error = err.Error()
+		if a.oauthCheckFailed(r, err) {
+			return
+		}
 		if errors.Is(err, nextcloud.ErrUnauthorized) {
 			fix := "Run `nextcloud-mcp login " + serverURL + "` again: the app password was revoked or changed."
 			if r.Auth.Credential == "env" {
@@ -324,9 +328,10 @@ func printStatus(w io.Writer, r *statusReport) {
 	}
 	cred := map[string]string{"env": "from NEXTCLOUD_USERNAME/NEXTCLOUD_PASSWORD", "login": "from `nextcloud-mcp login`", "none": "none"}[r.Auth.Credential]
 	line("Auth", "%s (mode from %s), credential %s", r.Auth.Mode, r.Auth.ModeSource, cred)
+	printOAuthStatus(line, r.OAuth)
 	if s := r.Server; s != nil {
 		if s.Reachable {
-			line("Server", "%s: Nextcloud %s, %d ms", s.URL, s.Version, s.LatencyMS)
+			line("Server", "%s: Nextcloud %s, answered in %s", s.URL, s.Version, time.Duration(s.LatencyMS*float64(time.Millisecond)).Round(100*time.Microsecond))
 		} else {
 			line("Server", "%s: unreachable", s.URL)
 		}

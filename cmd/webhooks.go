@@ -35,7 +35,7 @@ func (a *App) webhookClient(ctx context.Context) (*nextcloud.Client, error) {
 		return nil, err
 	}
 	defer func() { _ = closeLog() }()
-	f, err := buildFactory(ctx, a.cfg, logger)
+	f, err := buildFactory(ctx, a.cfg, logger, withKeyring(a.Keyring))
 	if err != nil {
 		return nil, err
 	}
@@ -56,6 +56,29 @@ func (a *App) openWebhookStore(ctx context.Context) (*store.Store, error) {
 		return nil, fmt.Errorf("open nextcloud-mcp's database: %w", err)
 	}
 	return s, nil
+}
+
+// webhookAccountOffline names the account the commands would sign in as
+// without building a client: no request, no credential, no encryption key,
+// so `webhooks list` works offline and on a machine without a keyring. ""
+// means no account is configured.
+func (a *App) webhookAccountOffline(ctx context.Context, s *store.Store) (string, error) {
+	if a.cfg.HasEnvCredentials() {
+		u, err := nextcloud.ParseBaseURL(a.cfg.ServerURL)
+		if err != nil {
+			return "", nil
+		}
+		return store.AccountKey(u.String(), a.cfg.Username), nil
+	}
+	acc, ok, err := s.DefaultAccount(ctx)
+	if err != nil || !ok {
+		return "", err
+	}
+	u, err := nextcloud.ParseBaseURL(acc.ServerURL)
+	if err != nil {
+		return acc.Key, nil
+	}
+	return store.AccountKey(u.String(), acc.Login), nil
 }
 
 // webhookAccount is the store key of the account the client signs in as.

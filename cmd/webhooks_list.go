@@ -43,21 +43,22 @@ type webhookListing struct {
 	Webhooks []webhookRow `json:"webhooks"`
 }
 
-// webhooksList answers from the database alone unless remote is set: it
-// builds the client only to learn the account key, which sends nothing.
+// webhooksList answers from the database alone unless remote is set.
 func (a *App) webhooksList(ctx context.Context, remote, asJSON bool) error {
 	s, err := a.openWebhookStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	c, cerr := a.webhookClient(ctx)
-	if cerr != nil && remote {
-		return cerr
-	}
 	out := webhookListing{Remote: remote, Webhooks: []webhookRow{}}
-	if cerr == nil {
+	var c *nextcloud.Client
+	if remote {
+		if c, err = a.webhookClient(ctx); err != nil {
+			return err
+		}
 		out.Account = webhookAccount(c)
+	} else if out.Account, err = a.webhookAccountOffline(ctx, s); err != nil {
+		return err
 	}
 	records, err := s.Webhooks(ctx, out.Account)
 	if err != nil {

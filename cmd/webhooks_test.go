@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -449,5 +450,24 @@ func TestWebhooksWithoutCredentials(t *testing.T) {
 	}
 	if code, _, _ := e.run("webhooks", "list", "--remote"); code != ExitAuth {
 		t.Fatalf("list --remote without credentials: exit %d, want %d", code, ExitAuth)
+	}
+}
+
+// With a stored login, `list` needs neither the network nor the key that
+// opens the stored password: it names the account from the store alone.
+func TestWebhooksListWithStoredLoginNeedsNoKeyOrNetwork(t *testing.T) {
+	w := newLoginWorld(t)
+	w.loginWithBrowser("admin")
+	if code, out, errOut := w.run("", "webhooks", "register", "--event", nextcloud.EventNodeCreated, "--uri", "https://h.example/"); code != 0 {
+		t.Fatalf("register with the stored login: exit %d %s %s", code, out, errOut)
+	}
+	w.keys.fail = errors.New("keyring locked")
+	before := w.fake.RequestCount()
+	code, out, errOut := w.run("", "webhooks", "list")
+	if code != 0 || !strings.Contains(out, "for admin@"+w.ts.URL) || !strings.Contains(out, nextcloud.EventNodeCreated) {
+		t.Fatalf("list: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if n := w.fake.RequestCount() - before; n != 0 {
+		t.Fatalf("list made %d requests", n)
 	}
 }

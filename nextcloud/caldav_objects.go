@@ -258,7 +258,14 @@ func (c *Client) Occurrences(ctx context.Context, calHref string, from, to time.
 			if !ok {
 				continue
 			}
-			evs, err := mergeExpanded(x.Data, orig.Data, from, to, loc)
+			var evs []EventData
+			if hasFloatingStart(orig.Data) {
+				// The server turned floating times into UTC with a zone of its
+				// choosing; the stored object says what they were.
+				evs, err = ExpandEvents(orig.Data, from, to, loc)
+			} else {
+				evs, err = mergeExpanded(x.Data, orig.Data, from, to, loc)
+			}
 			if err != nil {
 				skipped++
 				continue

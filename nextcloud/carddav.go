@@ -110,8 +110,67 @@ type ContactQuery struct {
 // SearchFields are the vCard properties a contact search looks at.
 var SearchFields = []string{"FN", "N", "NICKNAME", "EMAIL", "TEL", "ORG"}
 
-// QueryContacts runs an addressbook-query REPORT; the server does the matching.
+// QueryContacts runs an addressbook-query REPORT; the server does the
+// matching. Some servers fail (HTTP 500) on text matches against structured
+// properties such as N and ORG (Radicale 3.1); then each property is asked
+// on its own and the ones the server cannot match are matched here, so a
+// search still finds what it should.
 func (c *Client) QueryContacts(ctx context.Context, abHref string, q ContactQuery) ([]AddressObject, error) {
+	props := q.Props
+	if len(props) == 0 {
+		props = SearchFields
+	}
+	out, err := c.queryContacts(ctx, abHref, q.Text, props, q.Limit)
+	if err == nil || q.Text == "" || StatusOf(err) < 500 || len(props) < 2 {
+		return out, err
+	}
+	seen := map[string]bool{}
+	out = nil
+	add := func(aos []AddressObject) {
+		for _, ao := range aos {
+			if !seen[hrefKey(ao.Href)] {
+				seen[hrefKey(ao.Href)] = true
+				out = append(out, ao)
+			}
+		}
+	}
+	var unmatched []string
+	for _, p := range props {
+		aos, err := c.queryContacts(ctx, abHref, q.Text, []string{p}, 0)
+		if StatusOf(err) >= 500 {
+			unmatched = append(unmatched, p)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		add(aos)
+	}
+	if len(unmatched) > 0 {
+		all, err := c.queryContacts(ctx, abHref, "", nil, 0)
+		if err != nil {
+			return nil, err
+		}
+		needle := strings.ToLower(q.Text)
+		var hits []AddressObject
+		for _, ao := range all {
+			for _, p := range unmatched {
+				for _, f := range ao.Card[p] {
+					if strings.Contains(strings.ToLower(f.Value), needle) {
+						hits = append(hits, ao)
+					}
+				}
+			}
+		}
+		add(hits)
+	}
+	if q.Limit > 0 && len(out) > q.Limit {
+		out = out[:q.Limit]
+	}
+	return out, nil
+}
+
+func (c *Client) queryContacts(ctx context.Context, abHref, text string, props []string, limit int) ([]AddressObject, error) {
 	cc, err := c.carddavClient()
 	if err != nil {
 		return nil, err
@@ -119,19 +178,15 @@ func (c *Client) QueryContacts(ctx context.Context, abHref string, q ContactQuer
 	query := &carddav.AddressBookQuery{
 		DataRequest: carddav.AddressDataRequest{AllProp: true},
 		FilterTest:  carddav.FilterAnyOf,
-		Limit:       q.Limit,
+		Limit:       limit,
 	}
-	if q.Text == "" {
+	if text == "" {
 		query.PropFilters = []carddav.PropFilter{{Name: vcard.FieldFormattedName}, {Name: vcard.FieldUID}}
 	} else {
-		props := q.Props
-		if len(props) == 0 {
-			props = SearchFields
-		}
 		for _, p := range props {
 			query.PropFilters = append(query.PropFilters, carddav.PropFilter{
 				Name:        p,
-				TextMatches: []carddav.TextMatch{{Text: q.Text, MatchType: carddav.MatchContains}},
+				TextMatches: []carddav.TextMatch{{Text: text, MatchType: carddav.MatchContains}},
 			})
 		}
 	}

@@ -167,8 +167,8 @@ type EventPatch struct {
 
 // CheckRRule validates a recurrence rule; "RRULE:" in front is accepted.
 func CheckRRule(rule string) (string, error) {
-	rule = strings.TrimSpace(rule)
-	rule = strings.TrimPrefix(strings.TrimPrefix(rule, "RRULE:"), "rrule:")
+	rule = strings.ToUpper(strings.TrimSpace(rule))
+	rule = strings.TrimPrefix(rule, "RRULE:")
 	if rule == "" {
 		return "", nil
 	}
@@ -178,7 +178,7 @@ func CheckRRule(rule string) (string, error) {
 	if !strings.Contains(strings.ToUpper(rule), "FREQ=") {
 		return "", fmt.Errorf("recurrence rule %q has no FREQ: write it like \"FREQ=WEEKLY;BYDAY=MO\"", rule)
 	}
-	return strings.ToUpper(rule), nil
+	return rule, nil
 }
 
 // NewEventObject builds a calendar object holding one new event.
@@ -488,16 +488,6 @@ func MasterComponent(cal *ical.Calendar, kind string) *ical.Component {
 		}
 	}
 	return first
-}
-
-// ObjectKind returns the main component of an object: VEVENT, VTODO, ... or "".
-func ObjectKind(cal *ical.Calendar) string {
-	for _, c := range cal.Children {
-		if c.Name != ical.CompTimezone {
-			return c.Name
-		}
-	}
-	return ""
 }
 
 // ObjectUID returns the UID of the object's first non-timezone component.

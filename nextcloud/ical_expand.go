@@ -245,6 +245,19 @@ func hasServerExpansion(cal *ical.Calendar) bool {
 	return hasTime
 }
 
+// hasFloatingStart reports an event whose DTSTART is a local time without zone.
+func hasFloatingStart(cal *ical.Calendar) bool {
+	for _, c := range cal.Children {
+		if c.Name != ical.CompEvent {
+			continue
+		}
+		if p := c.Props.Get(ical.PropDateTimeStart); p != nil && len(p.Value) == 15 && p.Params.Get(ical.PropTimezoneID) == "" {
+			return true
+		}
+	}
+	return false
+}
+
 // mergeExpanded pairs the instances a server expanded (times in UTC) with
 // the stored object they came from, so each occurrence reads in the event's
 // own zone and carries the properties of its master or changed instance.

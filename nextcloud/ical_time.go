@@ -60,6 +60,30 @@ func (t CalTime) In(loc *time.Location) time.Time {
 	return t.Time
 }
 
+// WallTime places a wall-clock time in loc the way RFC 5545 3.3.5 reads a
+// TZID value: a time the clocks pass twice (autumn) is the first pass, a
+// time they skip (spring) counts with the offset in force before the gap.
+// Go's time.Date leaves both cases unspecified.
+func WallTime(y int, mo time.Month, d, h, mi, s int, loc *time.Location) time.Time {
+	wall := time.Date(y, mo, d, h, mi, s, 0, time.UTC)
+	t := time.Date(y, mo, d, h, mi, s, 0, loc)
+	_, before := t.Add(-24 * time.Hour).Zone()
+	_, after := t.Add(24 * time.Hour).Zone()
+	var best time.Time
+	for _, off := range []int{before, after} {
+		cand := wall.Add(-time.Duration(off) * time.Second).In(loc)
+		cy, cmo, cd := cand.Date()
+		ch, cmi, cs := cand.Clock()
+		if cy == y && cmo == mo && cd == d && ch == h && cmi == mi && cs == s && (best.IsZero() || cand.Before(best)) {
+			best = cand
+		}
+	}
+	if best.IsZero() {
+		return wall.Add(-time.Duration(before) * time.Second).In(loc)
+	}
+	return best
+}
+
 // readCalTime parses a date or date-time property.
 func readCalTime(p *ical.Prop, z *zoneResolver) (CalTime, error) {
 	if p == nil {
@@ -118,11 +142,11 @@ func readCalTimes(p *ical.Prop, z *zoneResolver) ([]CalTime, error) {
 		if !ok {
 			loc, ct.UnknownZone = time.UTC, true
 		}
-		t, err := time.ParseInLocation("20060102T150405", raw, loc)
+		w, err := time.Parse("20060102T150405", raw)
 		if err != nil {
 			return nil, fmt.Errorf("%s value %q is not a date-time: %w", p.Name, raw, err)
 		}
-		ct.Time = t
+		ct.Time = WallTime(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), loc)
 		out = append(out, ct)
 	}
 	return out, nil

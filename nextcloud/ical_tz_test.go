@@ -174,3 +174,25 @@ func TestLoadZoneRefusesNonIANA(t *testing.T) {
 		}
 	}
 }
+
+// RFC 5545 3.3.5: a repeated local time is the first one, a skipped local
+// time counts with the offset before the gap.
+func TestWallTimeAtDSTEdges(t *testing.T) {
+	berlin, _ := LoadZone("Europe/Berlin")
+	newYork, _ := LoadZone("America/New_York")
+	cases := []struct {
+		got  time.Time
+		want string
+	}{
+		{WallTime(2026, 10, 25, 2, 30, 0, berlin), "2026-10-25T00:30:00Z"},
+		{WallTime(2026, 11, 1, 1, 30, 0, newYork), "2026-11-01T05:30:00Z"},
+		{WallTime(2026, 3, 29, 2, 30, 0, berlin), "2026-03-29T01:30:00Z"},
+		{WallTime(2026, 3, 8, 2, 30, 0, newYork), "2026-03-08T07:30:00Z"},
+		{WallTime(2026, 7, 1, 9, 0, 0, berlin), "2026-07-01T07:00:00Z"},
+	}
+	for _, c := range cases {
+		if got := c.got.UTC().Format(time.RFC3339); got != c.want {
+			t.Errorf("got %s, want %s", got, c.want)
+		}
+	}
+}

@@ -31,7 +31,7 @@ type TableColumn struct {
 	TextAllowedPattern *string `json:"textAllowedPattern"`
 	TextMaxLength      *int    `json:"textMaxLength"`
 
-	SelectionOptions []TableOption  `json:"selectionOptions"`
+	SelectionOptions []TableOption   `json:"selectionOptions"`
 	SelectionDefault json.RawMessage `json:"selectionDefault"`
 
 	UsergroupMultipleItems *bool `json:"usergroupMultipleItems"`

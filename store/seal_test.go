@@ -31,8 +31,11 @@ func TestSealRoundTripAndBinding(t *testing.T) {
 	}
 	other, _ := newSealer(testKey(2))
 	cases := map[string]func() error{
-		"other row":    func() error { _, err := sl.open(a, sl.id, "accounts", "secret", "bob@https://x"); return err },
-		"other column": func() error { _, err := sl.open(a, sl.id, "oauth_tokens", "access_token", "alice@https://x"); return err },
+		"other row": func() error { _, err := sl.open(a, sl.id, "accounts", "secret", "bob@https://x"); return err },
+		"other column": func() error {
+			_, err := sl.open(a, sl.id, "oauth_tokens", "access_token", "alice@https://x")
+			return err
+		},
 		"other key id": func() error { _, err := other.open(a, sl.id, "accounts", "secret", "alice@https://x"); return err },
 		"relabelled key": func() error {
 			_, err := other.open(a, other.id, "accounts", "secret", "alice@https://x")

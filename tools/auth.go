@@ -62,7 +62,7 @@ type signInOut struct {
 }
 
 type authStatusOut struct {
-	Mode        string     `json:"mode" jsonschema:"The auth mode: basic, oauth or token-exchange."`
+	Mode        string     `json:"mode" jsonschema:"The auth mode in effect: basic or oauth (the sign-in tools are not offered with token exchange)."`
 	SignedIn    bool       `json:"signed_in"`
 	Server      string     `json:"server,omitempty"`
 	Login       string     `json:"login,omitempty"`

@@ -1,6 +1,511 @@
 package tools
 
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-ical"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
+)
+
 // tasksToolset: Tasks (VTODO) in CalDAV task lists.
 func tasksToolset(d *Deps) *Toolset {
-	return &Toolset{Name: "tasks", Description: "Tasks (VTODO) in CalDAV task lists."}
+	return &Toolset{
+		Name:        "tasks",
+		Description: "Tasks (VTODO) in CalDAV task lists: list, create, update, complete and delete, across all task lists.",
+		Available:   hasApp("dav"),
+		Tools: []Tool{
+			tasksListTool(d),
+			tasksCreateTool(d),
+			tasksUpdateTool(d),
+			tasksCompleteTool(d),
+			tasksDeleteTool(d),
+		},
+	}
+}
+
+// TaskInfo is one task as the tools show it.
+type TaskInfo struct {
+	Calendar        string   `json:"calendar"`
+	UID             string   `json:"uid"`
+	Summary         string   `json:"summary"`
+	Status          string   `json:"status" jsonschema_description:"NEEDS-ACTION, IN-PROCESS, COMPLETED or CANCELLED."`
+	Due             string   `json:"due,omitempty" jsonschema_description:"A date, or a time in the task's own zone."`
+	DueUTC          string   `json:"due_utc,omitempty"`
+	Priority        int      `json:"priority,omitempty" jsonschema_description:"1 highest to 9 lowest."`
+	PercentComplete int      `json:"percent_complete,omitempty"`
+	Completed       string   `json:"completed,omitempty" jsonschema_description:"When it was completed, UTC."`
+	Description     string   `json:"description,omitempty"`
+	Categories      []string `json:"categories,omitempty"`
+	ParentUID       string   `json:"parent_uid,omitempty"`
+	ETag            string   `json:"etag"`
+}
+
+func taskInfo(calendar string, t nextcloud.TaskData, etag string, full bool) TaskInfo {
+	out := TaskInfo{
+		Calendar: calendar, UID: t.UID, Summary: t.Summary, Status: calFirst(t.Status, "NEEDS-ACTION"),
+		Due: calTimeOut(t.Due), DueUTC: calUTCOut(t.Due), Priority: t.Priority, PercentComplete: t.PercentComplete,
+		Description: t.Description, Categories: t.Categories, ParentUID: t.ParentUID, ETag: nextcloud.ShortETag(etag),
+	}
+	if !t.Completed.IsZero() {
+		out.Completed = t.Completed.UTC().Format(time.RFC3339)
+	}
+	if !full && len(out.Description) > 300 {
+		out.Description = strings.TrimSpace(out.Description[:300]) + "…"
+	}
+	return out
+}
+
+// taskCalendars returns the named task list or every calendar holding tasks.
+func taskCalendars(ctx context.Context, c *nextcloud.Client, name string) ([]nextcloud.Calendar, error) {
+	if strings.TrimSpace(name) != "" {
+		cal, err := resolveCalendar(ctx, c, name, "VTODO")
+		if err != nil {
+			return nil, err
+		}
+		return []nextcloud.Calendar{cal}, nil
+	}
+	cals, err := c.Calendars(ctx)
+	if err != nil {
+		return nil, about(err, "the calendar list")
+	}
+	var out []nextcloud.Calendar
+	for _, cal := range cals {
+		if cal.Supports("VTODO") {
+			out = append(out, cal)
+		}
+	}
+	return out, nil
+}
+
+// defaultTaskList picks where a new task goes when no list is named: a
+// writable list called "tasks", else "personal", else the first writable one.
+func defaultTaskList(ctx context.Context, c *nextcloud.Client) (nextcloud.Calendar, error) {
+	cals, err := taskCalendars(ctx, c, "")
+	if err != nil {
+		return nextcloud.Calendar{}, err
+	}
+	for _, want := range []string{"tasks", "personal", ""} {
+		for _, cal := range cals {
+			if cal.Writable && (want == "" || strings.EqualFold(cal.Name, want)) {
+				return cal, nil
+			}
+		}
+	}
+	return nextcloud.Calendar{}, inputErrorf("there is no writable task list: create one with nc_calendar_create_calendar and components [\"VTODO\"]")
+}
+
+// --- list ---
+
+// TasksListInput are the arguments of nc_tasks_list.
+type TasksListInput struct {
+	CalendarName string `json:"calendar_name,omitempty" jsonschema_description:"Only this task list; all task lists when left out."`
+	Status       string `json:"status,omitempty" jsonschema_description:"open (default: not completed or cancelled), completed, all, or one of needs-action, in-process, cancelled."`
+	DueBefore    string `json:"due_before,omitempty" jsonschema_description:"Only tasks due before this date or time (tasks without due date are left out)."`
+	Query        string `json:"query,omitempty" jsonschema_description:"Only tasks whose summary, description or categories contain this text."`
+	TimeZone     string `json:"timezone,omitempty" jsonschema_description:"IANA zone for a date or local time in due_before; default UTC."`
+	Limit        int    `json:"limit,omitempty" jsonschema_description:"Most tasks to return; default 100, at most 500."`
+}
+
+// Validate implements the input check.
+func (in *TasksListInput) Validate() error {
+	in.Status = strings.ToLower(strings.TrimSpace(in.Status))
+	switch in.Status {
+	case "", "open", "completed", "all", "needs-action", "in-process", "cancelled":
+	default:
+		return inputErrorf("status %q is not open, completed, all, needs-action, in-process or cancelled", in.Status)
+	}
+	if in.Limit < 0 || in.Limit > 500 {
+		return inputErrorf("limit must be between 1 and 500, got %d", in.Limit)
+	}
+	return nil
+}
+
+// TasksListOutput is the result of nc_tasks_list.
+type TasksListOutput struct {
+	Tasks     []TaskInfo `json:"tasks"`
+	Total     int        `json:"total"`
+	Truncated bool       `json:"truncated,omitempty"`
+	Warnings  []string   `json:"warnings,omitempty"`
+}
+
+type listedTask struct {
+	calendar string
+	etag     string
+	task     nextcloud.TaskData
+}
+
+func tasksListTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:  "nc_tasks_list",
+		Title: "List tasks",
+		Description: "List tasks from all task lists (or one), open ones by default, sorted by due date then priority. " +
+			"Filter by status, due_before (e.g. \"2026-03-31\" for what is due this month) and text.",
+		Hints: readHints,
+	}, func(ctx context.Context, call *Call, in TasksListInput) (TasksListOutput, error) {
+		loc, err := calZoneArg(in.TimeZone)
+		if err != nil {
+			return TasksListOutput{}, err
+		}
+		var dueBefore time.Time
+		if in.DueBefore != "" {
+			if dueBefore, err = calBound("due_before", in.DueBefore, loc); err != nil {
+				return TasksListOutput{}, err
+			}
+		}
+		if loc == nil {
+			loc = time.UTC
+		}
+		cals, err := taskCalendars(ctx, call.Client, in.CalendarName)
+		if err != nil {
+			return TasksListOutput{}, err
+		}
+		status := calFirst(in.Status, "open")
+		var (
+			mu       sync.Mutex
+			wg       sync.WaitGroup
+			tasks    []listedTask
+			warnings []string
+			firstErr error
+		)
+		for _, cal := range cals {
+			wg.Add(1)
+			go func(cal nextcloud.Calendar) {
+				defer wg.Done()
+				objs, skipped, err := call.Client.QueryCalendar(ctx, cal.Href, nextcloud.CalendarQuery{Component: ical.CompToDo, Open: status == "open"})
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					if firstErr == nil {
+						firstErr = about(err, "task list %q", cal.Name)
+					}
+					warnings = append(warnings, Explain(about(err, "task list %q", cal.Name)))
+					return
+				}
+				if skipped > 0 {
+					warnings = append(warnings, fmt.Sprintf("task list %q: %d object(s) could not be read and were left out", cal.Name, skipped))
+				}
+				for _, o := range objs {
+					t, err := nextcloud.ParseTask(o.Data)
+					if err != nil {
+						continue
+					}
+					tasks = append(tasks, listedTask{calendar: cal.Name, etag: o.ETag, task: t})
+				}
+			}(cal)
+		}
+		wg.Wait()
+		if len(tasks) == 0 && firstErr != nil && len(warnings) == len(cals) {
+			return TasksListOutput{}, firstErr
+		}
+		sort.SliceStable(tasks, func(i, j int) bool { return taskLess(tasks[i].task, tasks[j].task, loc) })
+		limit := in.Limit
+		if limit == 0 {
+			limit = 100
+		}
+		sort.Strings(warnings)
+		out := TasksListOutput{Tasks: []TaskInfo{}, Warnings: warnings}
+		for _, lt := range tasks {
+			if !taskMatches(lt.task, status, dueBefore, in.Query, loc) {
+				continue
+			}
+			out.Total++
+			if len(out.Tasks) < limit {
+				out.Tasks = append(out.Tasks, taskInfo(lt.calendar, lt.task, lt.etag, false))
+			}
+		}
+		out.Truncated = out.Total > len(out.Tasks)
+		return out, nil
+	})
+}
+
+func taskMatches(t nextcloud.TaskData, status string, dueBefore time.Time, query string, loc *time.Location) bool {
+	st := calFirst(t.Status, "NEEDS-ACTION")
+	switch status {
+	case "open":
+		if t.Done() {
+			return false
+		}
+	case "completed":
+		if st != "COMPLETED" && t.Completed.IsZero() {
+			return false
+		}
+	case "all":
+	default:
+		if !strings.EqualFold(st, status) {
+			return false
+		}
+	}
+	if !dueBefore.IsZero() && (t.Due.IsZero() || !t.Due.In(loc).Before(dueBefore)) {
+		return false
+	}
+	if query != "" {
+		hay := strings.ToLower(t.Summary + "\n" + t.Description + "\n" + strings.Join(t.Categories, "\n"))
+		if !strings.Contains(hay, strings.ToLower(query)) {
+			return false
+		}
+	}
+	return true
+}
+
+// taskLess orders by due date (undated last), then priority (1 first, none last), then summary.
+func taskLess(a, b nextcloud.TaskData, loc *time.Location) bool {
+	if a.Due.IsZero() != b.Due.IsZero() {
+		return !a.Due.IsZero()
+	}
+	if !a.Due.IsZero() && !a.Due.In(loc).Equal(b.Due.In(loc)) {
+		return a.Due.In(loc).Before(b.Due.In(loc))
+	}
+	pa, pb := a.Priority, b.Priority
+	if pa == 0 {
+		pa = 10
+	}
+	if pb == 0 {
+		pb = 10
+	}
+	if pa != pb {
+		return pa < pb
+	}
+	return a.Summary < b.Summary
+}
+
+// --- create ---
+
+// TaskFields are the settable fields shared by create and update.
+type TaskFields struct {
+	Due         *string  `json:"due,omitempty" jsonschema_description:"Due date (2026-03-31) or time (local with timezone, or RFC 3339); empty string removes it on update."`
+	TimeZone    string   `json:"timezone,omitempty" jsonschema_description:"IANA zone for a local due time, e.g. Europe/Berlin."`
+	Priority    *int     `json:"priority,omitempty" jsonschema_description:"1 (highest) to 9 (lowest); 0 for none."`
+	Description *string  `json:"description,omitempty" jsonschema_description:"Notes; empty string clears them."`
+	Categories  []string `json:"categories,omitempty" jsonschema_description:"Tags; on update this replaces them."`
+	ParentUID   *string  `json:"parent_uid,omitempty" jsonschema_description:"Make it a subtask of the task with this uid; empty string detaches it."`
+}
+
+func (f *TaskFields) validate() error {
+	if f.Priority != nil && (*f.Priority < 0 || *f.Priority > 9) {
+		return inputErrorf("priority must be between 1 (highest) and 9 (lowest), or 0 for none; got %d", *f.Priority)
+	}
+	return nil
+}
+
+func (f *TaskFields) patch() (nextcloud.TaskPatch, error) {
+	p := nextcloud.TaskPatch{Priority: f.Priority, Description: f.Description, ParentUID: f.ParentUID}
+	if f.Due != nil {
+		if strings.TrimSpace(*f.Due) == "" {
+			p.Due = &nextcloud.CalTime{}
+		} else {
+			loc, err := calZoneArg(f.TimeZone)
+			if err != nil {
+				return p, err
+			}
+			due, err := parseCalTime("due", *f.Due, loc)
+			if err != nil {
+				return p, err
+			}
+			p.Due = &due
+		}
+	}
+	if f.Categories != nil {
+		c := append([]string(nil), f.Categories...)
+		p.Categories = &c
+	}
+	return p, nil
+}
+
+// TasksCreateInput are the arguments of nc_tasks_create.
+type TasksCreateInput struct {
+	Summary      string `json:"summary" jsonschema_description:"What is to be done."`
+	CalendarName string `json:"calendar_name,omitempty" jsonschema_description:"Task list to add it to; default a list called tasks, else personal, else the first writable one."`
+	UID          string `json:"uid,omitempty" jsonschema_description:"Optional id for the new task; a retry with the same uid is refused instead of creating a duplicate."`
+	TaskFields
+}
+
+// Validate implements the input check.
+func (in *TasksCreateInput) Validate() error {
+	if strings.TrimSpace(in.Summary) == "" {
+		return inputErrorf("summary is empty: say what the task is")
+	}
+	return in.TaskFields.validate()
+}
+
+func tasksCreateTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:  "nc_tasks_create",
+		Title: "Create a task",
+		Description: "Create a task (VTODO) with optional due date, priority, description, categories and parent task. " +
+			"A due time needs a zone: a local time plus timezone, or RFC 3339 with offset; a date makes it due that day.",
+		Hints: createHints,
+	}, func(ctx context.Context, call *Call, in TasksCreateInput) (TaskInfo, error) {
+		p, err := in.TaskFields.patch()
+		if err != nil {
+			return TaskInfo{}, err
+		}
+		var cal nextcloud.Calendar
+		if strings.TrimSpace(in.CalendarName) != "" {
+			cal, err = resolveCalendar(ctx, call.Client, in.CalendarName, "VTODO")
+		} else {
+			cal, err = defaultTaskList(ctx, call.Client)
+		}
+		if err != nil {
+			return TaskInfo{}, err
+		}
+		uid := strings.TrimSpace(in.UID)
+		if uid == "" {
+			uid = nextcloud.NewUID()
+		} else if _, err := call.Client.FindByUID(ctx, cal.Href, ical.CompToDo, uid); err == nil {
+			return TaskInfo{}, inputErrorf("a task with uid %q already exists in %q: update it with nc_tasks_update or pick another uid", uid, cal.Name)
+		}
+		summary := strings.TrimSpace(in.Summary)
+		p.Summary = &summary
+		obj, err := nextcloud.NewTaskObject(uid, p, time.Now())
+		if err != nil {
+			return TaskInfo{}, inputErrorf("%v", err)
+		}
+		etag, err := call.Client.PutCalendarObject(ctx, cal.Href+nextcloud.ResourceName(uid, "ics"), obj, nextcloud.Precondition{IfNoneMatch: true})
+		if err != nil {
+			if isDuplicateUID(err) {
+				return TaskInfo{}, inputErrorf("a task with uid %q already exists in %q: update it with nc_tasks_update or pick another uid", uid, cal.Name)
+			}
+			return TaskInfo{}, about(err, "new task %q in %q", summary, cal.Name)
+		}
+		t, err := nextcloud.ParseTask(obj)
+		if err != nil {
+			return TaskInfo{}, err
+		}
+		return taskInfo(cal.Name, t, etag, true), nil
+	})
+}
+
+// --- update ---
+
+// TasksUpdateInput are the arguments of nc_tasks_update.
+type TasksUpdateInput struct {
+	CalendarName    string  `json:"calendar_name" jsonschema_description:"The task list holding the task."`
+	TaskUID         string  `json:"task_uid" jsonschema_description:"The task's uid."`
+	ETag            string  `json:"etag,omitempty" jsonschema_description:"The etag from your last read; the update is refused if the task changed since."`
+	Summary         *string `json:"summary,omitempty" jsonschema_description:"New summary."`
+	Status          *string `json:"status,omitempty" jsonschema_description:"NEEDS-ACTION, IN-PROCESS, COMPLETED or CANCELLED (use nc_tasks_complete to tick a task off)."`
+	PercentComplete *int    `json:"percent_complete,omitempty" jsonschema_description:"0 to 100."`
+	TaskFields
+}
+
+// Validate implements the input check.
+func (in *TasksUpdateInput) Validate() error {
+	if in.Summary != nil && strings.TrimSpace(*in.Summary) == "" {
+		return inputErrorf("summary cannot be empty")
+	}
+	if in.PercentComplete != nil && (*in.PercentComplete < 0 || *in.PercentComplete > 100) {
+		return inputErrorf("percent_complete must be between 0 and 100, got %d", *in.PercentComplete)
+	}
+	return in.TaskFields.validate()
+}
+
+func tasksUpdateTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:  "nc_tasks_update",
+		Title: "Update a task",
+		Description: "Change some fields of a task and keep everything else as it was. Refused with nothing written if the task changed since " +
+			"your etag (or since the tool's own read): re-read and retry.",
+		Hints: updateHints,
+	}, func(ctx context.Context, call *Call, in TasksUpdateInput) (TaskInfo, error) {
+		p, err := in.TaskFields.patch()
+		if err != nil {
+			return TaskInfo{}, err
+		}
+		if in.Summary != nil {
+			s := strings.TrimSpace(*in.Summary)
+			p.Summary = &s
+		}
+		p.Status, p.Percent = in.Status, in.PercentComplete
+		cal, obj, err := findObject(ctx, call.Client, in.CalendarName, in.TaskUID, ical.CompToDo, "task")
+		if err != nil {
+			return TaskInfo{}, err
+		}
+		todo := nextcloud.MasterComponent(obj.Data, ical.CompToDo)
+		if err := nextcloud.ApplyTaskPatch(obj.Data, todo, p, time.Now()); err != nil {
+			return TaskInfo{}, inputErrorf("%v", err)
+		}
+		return putTask(ctx, call.Client, cal, obj, calFirst(in.ETag, obj.ETag), in.TaskUID)
+	})
+}
+
+func putTask(ctx context.Context, c *nextcloud.Client, cal nextcloud.Calendar, obj *nextcloud.CalendarObject, etag, uid string) (TaskInfo, error) {
+	newTag, err := c.PutCalendarObject(ctx, obj.Href, obj.Data, nextcloud.Precondition{IfMatch: etag})
+	if err != nil {
+		return TaskInfo{}, about(err, "task %q in %q", uid, cal.Name)
+	}
+	t, err := nextcloud.ParseTask(obj.Data)
+	if err != nil {
+		return TaskInfo{}, err
+	}
+	return taskInfo(cal.Name, t, newTag, true), nil
+}
+
+// --- complete ---
+
+// TasksCompleteInput are the arguments of nc_tasks_complete.
+type TasksCompleteInput struct {
+	CalendarName string `json:"calendar_name" jsonschema_description:"The task list holding the task."`
+	TaskUID      string `json:"task_uid" jsonschema_description:"The task's uid."`
+	Completed    bool   `json:"completed" jsonschema_description:"true ticks the task off; false reopens it."`
+	ETag         string `json:"etag,omitempty" jsonschema_description:"The etag from your last read; refused if the task changed since."`
+}
+
+func tasksCompleteTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:  "nc_tasks_complete",
+		Title: "Complete or reopen a task",
+		Description: "Tick a task off (completed: true) or reopen it (false). Sets STATUS, PERCENT-COMPLETE and the COMPLETED time together, " +
+			"so every task app agrees on the state.",
+		Hints: updateHints,
+	}, func(ctx context.Context, call *Call, in TasksCompleteInput) (TaskInfo, error) {
+		cal, obj, err := findObject(ctx, call.Client, in.CalendarName, in.TaskUID, ical.CompToDo, "task")
+		if err != nil {
+			return TaskInfo{}, err
+		}
+		todo := nextcloud.MasterComponent(obj.Data, ical.CompToDo)
+		if err := nextcloud.SetTaskCompleted(obj.Data, todo, in.Completed, time.Now()); err != nil {
+			return TaskInfo{}, inputErrorf("%v", err)
+		}
+		return putTask(ctx, call.Client, cal, obj, calFirst(in.ETag, obj.ETag), in.TaskUID)
+	})
+}
+
+// --- delete ---
+
+// TasksDeleteInput are the arguments of nc_tasks_delete.
+type TasksDeleteInput struct {
+	CalendarName string `json:"calendar_name" jsonschema_description:"The task list holding the task."`
+	TaskUID      string `json:"task_uid" jsonschema_description:"The task's uid."`
+	ETag         string `json:"etag,omitempty" jsonschema_description:"The etag from your last read; refused if the task changed since."`
+}
+
+// TasksDeleteOutput confirms a deletion.
+type TasksDeleteOutput struct {
+	Deleted  bool   `json:"deleted"`
+	Calendar string `json:"calendar"`
+	UID      string `json:"uid"`
+}
+
+func tasksDeleteTool(d *Deps) Tool {
+	return NewTool(d, Spec{
+		Name:        "nc_tasks_delete",
+		Title:       "Delete a task",
+		Description: "Delete a task. Refused with nothing deleted if the task changed since your etag.",
+		Hints:       deleteHints,
+	}, func(ctx context.Context, call *Call, in TasksDeleteInput) (TasksDeleteOutput, error) {
+		cal, obj, err := findObject(ctx, call.Client, in.CalendarName, in.TaskUID, ical.CompToDo, "task")
+		if err != nil {
+			return TasksDeleteOutput{}, err
+		}
+		if err := call.Client.DeleteDAVObject(ctx, obj.Href, calFirst(in.ETag, obj.ETag)); err != nil {
+			return TasksDeleteOutput{}, about(err, "task %q in %q", in.TaskUID, cal.Name)
+		}
+		return TasksDeleteOutput{Deleted: true, Calendar: cal.Name, UID: in.TaskUID}, nil
+	})
 }

@@ -166,12 +166,12 @@ func (a *contactsApp) serveHome(w http.ResponseWriter, r *http.Request, home map
 
 func bookProps(ab *fakeAddressBook) pimProps {
 	p := pimProps{
-		{Space: nsDAV, Local: "displayname"}:                 pimEscape(ab.displayName),
-		{Space: nsDAV, Local: "resourcetype"}:                "<d:collection/><card:addressbook/>",
-		{Space: nsCS, Local: "getctag"}:                      strconv.Itoa(ab.sync.token),
-		{Space: nsDAV, Local: "sync-token"}:                  ab.sync.tokenURI(),
-		{Space: nsCardDAV, Local: "supported-address-data"}:  `<card:address-data-type content-type="text/vcard" version="3.0"/><card:address-data-type content-type="text/vcard" version="4.0"/><card:address-data-type content-type="application/vcard+json" version="4.0"/>`,
-		{Space: nsCardDAV, Local: "max-resource-size"}:       "10000000",
+		{Space: nsDAV, Local: "displayname"}:                pimEscape(ab.displayName),
+		{Space: nsDAV, Local: "resourcetype"}:               "<d:collection/><card:addressbook/>",
+		{Space: nsCS, Local: "getctag"}:                     strconv.Itoa(ab.sync.token),
+		{Space: nsDAV, Local: "sync-token"}:                 ab.sync.tokenURI(),
+		{Space: nsCardDAV, Local: "supported-address-data"}: `<card:address-data-type content-type="text/vcard" version="3.0"/><card:address-data-type content-type="text/vcard" version="4.0"/><card:address-data-type content-type="application/vcard+json" version="4.0"/>`,
+		{Space: nsCardDAV, Local: "max-resource-size"}:      "10000000",
 		{Space: nsDAV, Local: "current-user-privilege-set"}: pimPrivileges(!ab.readOnly, false),
 	}
 	if ab.description != "" {

@@ -16,7 +16,7 @@ func TestLoginFlowFidelity(t *testing.T) {
 	got := replay(t, s, rec)
 	assertSameShape(t, rec, got, "Content-Length")
 	var init struct {
-		Poll struct{ Token, Endpoint string }
+		Poll  struct{ Token, Endpoint string }
 		Login string
 	}
 	if err := json.Unmarshal(got.Body.Bytes(), &init); err != nil {

@@ -76,6 +76,10 @@ func (s *Server) ocsHandler(h func(w http.ResponseWriter, r *http.Request, u *Us
 			writeJSON(w, http.StatusPreconditionFailed, map[string]string{"message": "CSRF check failed"})
 			return
 		}
+		if fail == authWrong && bearer {
+			// A Bearer token Nextcloud does not know counts as no login at all (oauth2/22, 31).
+			fail = authMissing
+		}
 		switch fail {
 		case authMissing:
 			writeNotLoggedIn(w, r)

@@ -55,6 +55,7 @@ type Server struct {
 	activity  *activityApp
 	webhooks  *webhooksApp
 	loginFlow *loginFlowApp
+	oauth2    *oauth2App
 }
 
 // User is an account of the fake.
@@ -102,6 +103,7 @@ func New(o Options) *Server {
 	s.activity = newActivityApp(s)
 	s.webhooks = newWebhooksApp(s)
 	s.loginFlow = newLoginFlowApp(s)
+	s.oauth2 = newOAuth2App(s)
 	s.routes()
 	return s
 }
@@ -224,6 +226,7 @@ func (s *Server) routes() {
 	s.activity.routes(s.mux)
 	s.webhooks.routes(s.mux)
 	s.loginFlow.routes(s.mux)
+	s.oauth2.routes(s.mux)
 }
 
 // userFor authenticates the request as a real Nextcloud would for the API kind.

@@ -1,0 +1,289 @@
+// Package oidctest runs a real OpenID provider (zitadel/oidc's op package)
+// in-process for the OAuth and token-exchange tests: authorization code with
+// PKCE, rotating refresh tokens, RFC 8693 exchange and JWT access tokens.
+// Only tests import it.
+package oidctest
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/zitadel/oidc/v3/example/server/storage"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"github.com/zitadel/oidc/v3/pkg/op"
+	"golang.org/x/text/language"
+)
+
+// Grant types as they appear at the token endpoint.
+const (
+	GrantCode     = "authorization_code"
+	GrantRefresh  = "refresh_token"
+	GrantExchange = "urn:ietf:params:oauth:grant-type:token-exchange"
+)
+
+// Options configure the provider; zero values get test defaults.
+type Options struct {
+	ClientID     string
+	ClientSecret string
+}
+
+// Provider is a running OpenID provider with one confidential native client
+// (loopback redirects on any port, JWT access tokens, token exchange allowed)
+// and the example storage's admin user, who may exchange tokens.
+type Provider struct {
+	Issuer       string
+	ClientID     string
+	ClientSecret string
+	// UserID is the subject of tokens issued to Username.
+	UserID   string
+	Username string
+	Password string
+
+	storage *jwtStorage
+	srv     *httptest.Server
+
+	mu    sync.Mutex
+	calls map[string]int
+}
+
+// Start runs a provider on a loopback port until the test ends.
+func Start(t testing.TB, o Options) *Provider {
+	t.Helper()
+	if o.ClientID == "" {
+		o.ClientID = "nextcloud-mcp"
+	}
+	if o.ClientSecret == "" {
+		o.ClientSecret = "idp-client-secret-for-tests"
+	}
+	srv := httptest.NewUnstartedServer(nil)
+	issuer := "http://" + srv.Listener.Addr().String()
+	users := storage.NewUserStore(issuer)
+	admin := users.GetUserByID("id1")
+	p := &Provider{
+		Issuer: issuer, ClientID: o.ClientID, ClientSecret: o.ClientSecret,
+		UserID: admin.ID, Username: admin.Username, Password: admin.Password,
+		calls: map[string]int{},
+	}
+	p.storage = &jwtStorage{
+		Storage: storage.NewStorageWithClients(users, map[string]*storage.Client{}),
+		client:  &nativeClient{id: o.ClientID, secret: o.ClientSecret},
+	}
+	provider, err := op.NewProvider(&op.Config{
+		CryptoKey:             sha256.Sum256([]byte("oidctest")),
+		CodeMethodS256:        true,
+		AuthMethodPost:        true,
+		GrantTypeRefreshToken: true,
+		SupportedUILocales:    []language.Tag{language.English},
+	}, p.storage, op.StaticIssuer(issuer), op.WithAllowInsecure())
+	if err != nil {
+		t.Fatalf("oidctest: %v", err)
+	}
+	mux := http.NewServeMux()
+	interceptor := op.NewIssuerInterceptor(provider.IssuerFromRequest)
+	callback := op.AuthCallbackURL(provider)
+	mux.HandleFunc("GET /login/username", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<form method="post"><input name="id" value="%s"><input name="username"><input name="password" type="password"></form>`, r.URL.Query().Get("authRequestID"))
+	})
+	mux.HandleFunc("POST /login/username", interceptor.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.FormValue("id")
+		if err := p.storage.CheckUsernamePassword(r.FormValue("username"), r.FormValue("password"), id); err != nil {
+			http.Error(w, "wrong username or password", http.StatusUnauthorized)
+			return
+		}
+		http.Redirect(w, r, callback(r.Context(), id), http.StatusFound)
+	}))
+	mux.Handle("/", provider)
+	srv.Config.Handler = p.countTokenCalls(mux)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return p
+}
+
+// countTokenCalls counts token endpoint requests by grant type.
+func (p *Provider) countTokenCalls(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/oauth/token" {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			form, _ := url.ParseQuery(string(body))
+			p.mu.Lock()
+			p.calls[form.Get("grant_type")]++
+			p.mu.Unlock()
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// TokenCalls returns how many token requests of the grant type arrived.
+func (p *Provider) TokenCalls(grant string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.calls[grant]
+}
+
+// TokenURL is the token endpoint.
+func (p *Provider) TokenURL() string { return p.Issuer + "/oauth/token" }
+
+// RefreshTokenWorks reports whether the provider still honours rt.
+func (p *Provider) RefreshTokenWorks(rt string) bool {
+	_, err := p.storage.TokenRequestByRefreshToken(context.Background(), rt)
+	return err == nil
+}
+
+// EndSessions revokes every token of the user for the client, as when the
+// session expires or an admin signs the user out.
+func (p *Provider) EndSessions(t testing.TB) {
+	t.Helper()
+	if err := p.storage.TerminateSession(context.Background(), p.UserID, p.ClientID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Browser returns an OpenBrowser function that plays the user: it follows
+// the authorization URL to the login form, signs in and follows the
+// redirects back to the loopback callback. It does not block; a failure
+// fails the test.
+func (p *Provider) Browser(t testing.TB) func(authURL string) error {
+	var wg sync.WaitGroup
+	t.Cleanup(wg.Wait)
+	return func(authURL string) error {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := p.SignIn(authURL, p.Username, p.Password); err != nil {
+				t.Errorf("browser: %v", err)
+			}
+		}()
+		return nil
+	}
+}
+
+// SignIn walks the browser part of the authorization code flow.
+func (p *Provider) SignIn(authURL, username, password string) error {
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	resp, err := hc.Get(authURL)
+	if err != nil {
+		return fmt.Errorf("open the authorization URL: %w", err)
+	}
+	resp.Body.Close()
+	id := resp.Request.URL.Query().Get("authRequestID")
+	if resp.StatusCode != http.StatusOK || id == "" {
+		return fmt.Errorf("authorization did not reach the login form: HTTP %d at %s", resp.StatusCode, resp.Request.URL.Path)
+	}
+	resp, err = hc.PostForm(p.Issuer+"/login/username", url.Values{"id": {id}, "username": {username}, "password": {password}})
+	if err != nil {
+		return fmt.Errorf("post the login form: %w", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("the callback answered HTTP %d at %s: %s", resp.StatusCode, resp.Request.URL.Redacted(), body)
+	}
+	return nil
+}
+
+// Validator checks a bearer token as Nextcloud's user_oidc app would: a JWT
+// signed by this provider, unexpired, whose audience holds one of
+// audiences. users maps the token's subject to a Nextcloud login.
+func (p *Provider) Validator(users map[string]string, audiences ...string) func(ctx context.Context, token string) (string, bool) {
+	verifier := op.NewAccessTokenVerifier(p.Issuer, storageKeys{p.storage})
+	return func(ctx context.Context, token string) (string, bool) {
+		claims, err := op.VerifyAccessToken[*oidc.AccessTokenClaims](ctx, token, verifier)
+		if err != nil {
+			return "", false
+		}
+		if !slices.ContainsFunc(claims.Audience, func(a string) bool { return slices.Contains(audiences, a) }) {
+			return "", false
+		}
+		login, ok := users[claims.Subject]
+		return login, ok
+	}
+}
+
+// storageKeys verifies JWT signatures with the provider's own keys.
+type storageKeys struct{ st op.Storage }
+
+func (k storageKeys) VerifySignature(ctx context.Context, jws *jose.JSONWebSignature) ([]byte, error) {
+	keys, err := k.st.KeySet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(jws.Signatures) != 1 {
+		return nil, errors.New("want exactly one signature")
+	}
+	for _, key := range keys {
+		if key.ID() == jws.Signatures[0].Header.KeyID {
+			return jws.Verify(key.Key())
+		}
+	}
+	return nil, errors.New("unknown signing key")
+}
+
+// jwtStorage serves the test client in place of the example's clients.
+type jwtStorage struct {
+	*storage.Storage
+	client *nativeClient
+}
+
+func (s *jwtStorage) GetClientByClientID(_ context.Context, id string) (op.Client, error) {
+	if id != s.client.id {
+		return nil, errors.New("client not found")
+	}
+	return s.client, nil
+}
+
+func (s *jwtStorage) AuthorizeClientIDSecret(_ context.Context, id, secret string) error {
+	if id != s.client.id || secret != s.client.secret {
+		return errors.New("invalid client")
+	}
+	return nil
+}
+
+// nativeClient is a desktop app with a secret: loopback redirects on any
+// port (RFC 8252), JWT access tokens, allowed to exchange tokens.
+type nativeClient struct {
+	id, secret string
+}
+
+func (c *nativeClient) GetID() string { return c.id }
+func (c *nativeClient) RedirectURIs() []string {
+	return []string{"http://127.0.0.1/callback", "http://localhost/callback"}
+}
+func (c *nativeClient) PostLogoutRedirectURIs() []string    { return nil }
+func (c *nativeClient) ApplicationType() op.ApplicationType { return op.ApplicationTypeNative }
+func (c *nativeClient) AuthMethod() oidc.AuthMethod         { return oidc.AuthMethodBasic }
+func (c *nativeClient) ResponseTypes() []oidc.ResponseType {
+	return []oidc.ResponseType{oidc.ResponseTypeCode}
+}
+func (c *nativeClient) GrantTypes() []oidc.GrantType {
+	return []oidc.GrantType{oidc.GrantTypeCode, oidc.GrantTypeRefreshToken, oidc.GrantTypeTokenExchange}
+}
+func (c *nativeClient) LoginURL(id string) string {
+	return "/login/username?authRequestID=" + url.QueryEscape(id)
+}
+func (c *nativeClient) AccessTokenType() op.AccessTokenType { return op.AccessTokenTypeJWT }
+func (c *nativeClient) IDTokenLifetime() time.Duration      { return time.Hour }
+func (c *nativeClient) DevMode() bool                       { return false }
+func (c *nativeClient) RestrictAdditionalIdTokenScopes() func([]string) []string {
+	return func(s []string) []string { return s }
+}
+func (c *nativeClient) RestrictAdditionalAccessTokenScopes() func([]string) []string {
+	return func(s []string) []string { return s }
+}
+func (c *nativeClient) IsScopeAllowed(string) bool           { return false }
+func (c *nativeClient) IDTokenUserinfoClaimsAssertion() bool { return false }
+func (c *nativeClient) ClockSkew() time.Duration             { return 0 }

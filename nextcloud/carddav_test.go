@@ -1,0 +1,124 @@
+package nextcloud_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-vcard"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud/ncfake"
+)
+
+func TestCardDAVRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	c := newDAVClient(t, ncfake.New(ncfake.Options{}))
+	books, err := c.AddressBooks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, b := range books {
+		names = append(names, b.Name)
+	}
+	if strings.Join(names, ",") != "contacts,z-server-generated--system" {
+		t.Fatalf("address books %v", names)
+	}
+	ab, err := c.CreateAddressBook(ctx, "clients", "Clients", "People we work for")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateAddressBook(ctx, "clients", "", ""); nextcloud.StatusOf(err) != http.StatusMethodNotAllowed {
+		t.Errorf("second create: %v, want 405", err)
+	}
+
+	name := "Ann Example"
+	org := "Example GmbH"
+	card, err := nextcloud.NewContactCard("ann-1", nextcloud.ContactPatch{
+		Name: &name, Organization: &org,
+		Emails: &[]nextcloud.TypedValue{{Value: "ann@example.com", Type: "work"}},
+		Phones: &[]nextcloud.TypedValue{{Value: "+49 30 1234567", Type: "cell"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card.SetValue("X-SOCIALPROFILE", "https://social.example/@ann")
+	href := ab.Href + nextcloud.ResourceName("ann-1", "vcf")
+	etag, err := c.PutContact(ctx, href, card, nextcloud.Precondition{IfNoneMatch: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"ann ex", "ANN@EXAMPLE", "1234567", "example gmbh"} {
+		got, err := c.QueryContacts(ctx, ab.Href, nextcloud.ContactQuery{Text: q})
+		if err != nil || len(got) != 1 || got[0].ETag != etag {
+			t.Errorf("search %q: %d hits, %v", q, len(got), err)
+		}
+	}
+	if got, _ := c.QueryContacts(ctx, ab.Href, nextcloud.ContactQuery{Text: "nobody"}); len(got) != 0 {
+		t.Errorf("search for nobody found %d", len(got))
+	}
+	all, err := c.QueryContacts(ctx, ab.Href, nextcloud.ContactQuery{})
+	if err != nil || len(all) != 1 {
+		t.Errorf("listing: %d, %v", len(all), err)
+	}
+
+	obj, err := c.FindContactByUID(ctx, ab.Href, "ann-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	title := "CTO"
+	if err := nextcloud.ApplyContactPatch(obj.Card, nextcloud.ContactPatch{Title: &title}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutContact(ctx, href, obj.Card, nextcloud.Precondition{IfMatch: "stale"}); !errors.Is(err, nextcloud.ErrPreconditionFailed) {
+		t.Fatalf("stale etag: %v", err)
+	}
+	if _, err := c.PutContact(ctx, href, obj.Card, nextcloud.Precondition{IfMatch: obj.ETag}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := c.GetContactObject(ctx, href)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := nextcloud.ParseContact(back.Card)
+	if got.Title != "CTO" || got.Name != name || got.FamilyName != "Example" || len(got.Emails) != 1 || got.Emails[0].Type != "work" ||
+		back.Card.Value("X-SOCIALPROFILE") != "https://social.example/@ann" {
+		t.Errorf("after a merge: %+v / %v", got, back.Card[vcard.FieldVersion])
+	}
+	if err := c.DeleteDAVObject(ctx, href, back.ETag); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.FindContactByUID(ctx, ab.Href, "ann-1"); !errors.Is(err, nextcloud.ErrNotFound) {
+		t.Errorf("deleted contact: %v", err)
+	}
+	if err := c.DeleteAddressBook(ctx, *ab); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Radicale 3.1 answers 500 to a text-match on structured properties (N,
+// ORG). The search then asks property by property and matches the ones the
+// server cannot match itself.
+func TestContactSearchSurvivesServerFilterErrors(t *testing.T) {
+	ctx := context.Background()
+	fake := ncfake.New(ncfake.Options{})
+	c := newDAVClient(t, fake)
+	books, err := c.AddressBooks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "Ann Example"
+	card, _ := nextcloud.NewContactCard("ann-2", nextcloud.ContactPatch{Name: &name})
+	if _, err := c.PutContact(ctx, books[0].Href+"ann-2.vcf", card, nextcloud.Precondition{IfNoneMatch: true}); err != nil {
+		t.Fatal(err)
+	}
+	// The combined query and then the FN-only query fail.
+	fake.AddFault(ncfake.Fault{Method: "REPORT", PathPrefix: books[0].Href, Times: 2, Status: http.StatusInternalServerError})
+	got, err := c.QueryContacts(ctx, books[0].Href, nextcloud.ContactQuery{Text: "ann ex"})
+	if err != nil || len(got) != 1 || nextcloud.ParseContact(got[0].Card).UID != "ann-2" {
+		t.Errorf("search after server filter errors: %d hits, %v", len(got), err)
+	}
+}
