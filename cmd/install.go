@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/install"
+	"github.com/nextcloud-mcp/nextcloud-mcp/store"
 )
 
 // installDeps are the seams of install and uninstall. Production uses
@@ -27,9 +28,7 @@ type installDeps struct {
 	env func(getenv func(string) string) (install.Env, error)
 	// writer does the backup and the atomic replace.
 	writer install.Writer
-	// storedLogin reports whether a stored login may exist for cfg.
-	// TODO(lead): wire the store package here (open read-only, look for an
-	// account) once it lands; until then the database file's presence counts.
+	// storedLogin reports whether a stored login exists for cfg.
 	storedLogin func(ctx context.Context, cfg *Config) (bool, error)
 }
 
@@ -40,21 +39,26 @@ func defaultInstallDeps() installDeps {
 			return []string{os.TempDir(), os.Getenv("GOTMPDIR")}
 		},
 		env:         install.SystemEnv,
-		storedLogin: storeFileExists,
+		storedLogin: storedLoginExists,
 	}
 }
 
-// storeFileExists is the decoupled default login check: the credential
-// store's database file exists, so a stored login may exist.
-func storeFileExists(_ context.Context, cfg *Config) (bool, error) {
-	_, err := os.Stat(filepath.Join(cfg.ConfigDir, "nextcloud-mcp.db"))
-	if err == nil {
-		return true, nil
+// storedLoginExists looks for a default account in the credential store.
+// It needs no encryption key, and never creates the database.
+func storedLoginExists(ctx context.Context, cfg *Config) (bool, error) {
+	if _, err := os.Stat(filepath.Join(cfg.ConfigDir, store.FileName)); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return false, nil
+		}
+		return false, err
 	}
-	if errors.Is(err, os.ErrNotExist) {
-		return false, nil
+	st, err := store.Open(ctx, cfg.ConfigDir)
+	if err != nil {
+		return false, err
 	}
-	return false, err
+	defer st.Close()
+	_, ok, err := st.DefaultAccount(ctx)
+	return ok, err
 }
 
 func newInstallCmd(a *App) *cobra.Command   { return newInstallCmdWith(a, defaultInstallDeps()) }

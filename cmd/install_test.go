@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/install"
+	"github.com/nextcloud-mcp/nextcloud-mcp/store"
 )
 
 // installWorld is a temp HOME with a fake binary, so install runs against
@@ -44,13 +45,11 @@ func newInstallWorld(t *testing.T) *installWorld {
 		"NEXTCLOUD_MCP_CONFIG_DIR": w.cfgDir,
 	}
 	w.deps = installDeps{
-		executable: func() (string, error) { return w.bin, nil },
-		tempDirs:   func() []string { return []string{filepath.Join(root, "tmp")} },
-		env:        install.SystemEnv,
-		writer:     install.Writer{},
-		storedLogin: func(ctx context.Context, cfg *Config) (bool, error) {
-			return storeFileExists(ctx, cfg)
-		},
+		executable:  func() (string, error) { return w.bin, nil },
+		tempDirs:    func() []string { return []string{filepath.Join(root, "tmp")} },
+		env:         install.SystemEnv,
+		writer:      install.Writer{},
+		storedLogin: storedLoginExists,
 	}
 	return w
 }
@@ -357,7 +356,7 @@ func TestInstallPreflight(t *testing.T) {
 		t.Error("password printed")
 	}
 
-	os.WriteFile(filepath.Join(w.cfgDir, "nextcloud-mcp.db"), []byte("sqlite"), 0o600)
+	seedStoredLogin(t, w.cfgDir)
 	_, _, stderr = w.run("install", "--dry-run", "--", "--config-dir", w.cfgDir)
 	if strings.Contains(stderr, "login") {
 		t.Errorf("a stored login exists, yet:\n%s", stderr)
@@ -456,5 +455,20 @@ func TestInstallMCPB(t *testing.T) {
 	}
 	if code, _, _ := w.run("install", "mcpb", "--out", out, "--platform", "beos"); code == 0 {
 		t.Error("unknown platform accepted")
+	}
+}
+
+// seedStoredLogin creates a real credential store with a default account.
+func seedStoredLogin(t *testing.T, dir string) {
+	t.Helper()
+	ctx := context.Background()
+	key := func(context.Context) ([]byte, error) { return make([]byte, store.KeySize), nil }
+	st, err := store.Open(ctx, dir, store.WithKey(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.SaveAccount(ctx, store.Account{ServerURL: "https://cloud.ann.example", Login: "ann", Kind: store.KindAppPassword, IsDefault: true}, "app-password"); err != nil {
+		t.Fatal(err)
 	}
 }

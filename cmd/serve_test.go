@@ -269,3 +269,48 @@ func TestServeUnknownToolsetIsUsageError(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// The demo server carries sample data in every main app, reachable through
+// the real stdio server.
+func TestServeDemoHasSampleData(t *testing.T) {
+	s := startServe(t, nil, "serve", "--demo")
+	s.initialize()
+	structured := func(name string, args map[string]any) map[string]any {
+		t.Helper()
+		m := s.callTool(name, args)
+		res, _ := m["result"].(map[string]any)
+		if res == nil || res["isError"] == true {
+			t.Fatalf("%s failed: %v", name, m)
+		}
+		sc, _ := res["structuredContent"].(map[string]any)
+		return sc
+	}
+	text := func(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+	notes := text(structured("nc_notes_list_notes", map[string]any{}))
+	for _, want := range []string{"Shopping list", "Q3 planning", "Personal", "Work"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("demo notes lack %q: %s", want, notes)
+		}
+	}
+	docs := text(structured("nc_webdav_list_directory", map[string]any{"path": "/Documents"}))
+	if !strings.Contains(docs, "Welcome.md") || !strings.Contains(docs, "Projects") {
+		t.Errorf("demo Documents: %s", docs)
+	}
+	start := time.Now().UTC().Format(time.RFC3339)
+	end := time.Now().UTC().AddDate(0, 0, 8).Format(time.RFC3339)
+	events := text(structured("nc_calendar_list_events", map[string]any{"start": start, "end": end}))
+	if !strings.Contains(events, "Team stand-up") || !strings.Contains(events, "Quarterly review") {
+		t.Errorf("demo events: %s", events)
+	}
+	contacts := text(structured("nc_contacts_search", map[string]any{"query": "Bob"}))
+	if !strings.Contains(contacts, "Bob Builder") {
+		t.Errorf("demo contacts: %s", contacts)
+	}
+	img := s.callTool("nc_webdav_read_file", map[string]any{"path": "/Photos/sunset.png"})
+	if !strings.Contains(text(img), `"type":"image"`) {
+		t.Errorf("demo image read did not return image content: %.300s", text(img))
+	}
+	s.in.Close()
+	s.wait()
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
+	"github.com/nextcloud-mcp/nextcloud-mcp/install"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 	"github.com/nextcloud-mcp/nextcloud-mcp/store"
 	"github.com/nextcloud-mcp/nextcloud-mcp/tools"
@@ -23,18 +24,19 @@ import (
 // statusReport is what `status` finds; --json prints it as is. It never
 // holds a secret or the key.
 type statusReport struct {
-	Version        string           `json:"version"`
-	ConfigDir      string           `json:"config_dir"`
-	Database       databaseStatus   `json:"database"`
-	Keyring        keyringStatus    `json:"keyring"`
-	DefaultAccount *accountStatus   `json:"default_account,omitempty"`
-	Accounts       int              `json:"accounts"`
-	Auth           authStatus       `json:"auth"`
-	OAuth          *oauthStatus     `json:"oauth,omitempty"`
-	Server         *serverStatus    `json:"server,omitempty"`
-	Toolsets       []string         `json:"toolsets,omitempty"`
-	Problems       []*statusProblem `json:"problems"`
-	OK             bool             `json:"ok"`
+	Version        string                 `json:"version"`
+	ConfigDir      string                 `json:"config_dir"`
+	Database       databaseStatus         `json:"database"`
+	Keyring        keyringStatus          `json:"keyring"`
+	DefaultAccount *accountStatus         `json:"default_account,omitempty"`
+	Accounts       int                    `json:"accounts"`
+	Auth           authStatus             `json:"auth"`
+	OAuth          *oauthStatus           `json:"oauth,omitempty"`
+	Server         *serverStatus          `json:"server,omitempty"`
+	Toolsets       []string               `json:"toolsets,omitempty"`
+	Clients        []install.ClientStatus `json:"clients"`
+	Problems       []*statusProblem       `json:"problems"`
+	OK             bool                   `json:"ok"`
 }
 
 type databaseStatus struct {
@@ -212,6 +214,7 @@ func (a *App) collectStatus(ctx context.Context) *statusReport {
 	if serverURL != "" {
 		a.checkServer(ctx, r, serverURL)
 	}
+	r.Clients = a.clientEntries()
 	r.OK = len(r.Problems) == 0
 	return r
 }
@@ -342,6 +345,7 @@ func printStatus(w io.Writer, r *statusReport) {
 	if len(r.Toolsets) > 0 {
 		line("Toolsets", "%s", strings.Join(r.Toolsets, ", "))
 	}
+	printClients(line, r.Clients)
 	fmt.Fprintln(w)
 	if len(r.Problems) == 0 {
 		fmt.Fprintln(w, "Everything works.")
@@ -351,4 +355,36 @@ func printStatus(w io.Writer, r *statusReport) {
 	for _, p := range r.Problems {
 		fmt.Fprintf(w, "  ✗ %s\n    Fix: %s\n", p.Problem, p.Fix)
 	}
+}
+
+// clientEntries reports which MCP clients have our entry and whether it
+// points at this binary. It reads config files only.
+func (a *App) clientEntries() []install.ClientStatus {
+	env, err := install.SystemEnv(a.Getenv)
+	if err != nil {
+		return []install.ClientStatus{}
+	}
+	self, _ := install.ExecutablePath()
+	return install.Report(env, self, install.DefaultName)
+}
+
+func printClients(line func(label, format string, args ...any), clients []install.ClientStatus) {
+	var parts []string
+	for _, c := range clients {
+		switch {
+		case c.Error != "":
+			parts = append(parts, c.Name+": config unreadable ("+c.Error+")")
+		case !c.HasEntry:
+			continue
+		case c.PointsHere:
+			parts = append(parts, c.Name+": installed")
+		default:
+			parts = append(parts, c.Name+": installed, but runs "+c.Command+" (run `nextcloud-mcp install` to point it here)")
+		}
+	}
+	if len(parts) == 0 {
+		line("Clients", "none has nextcloud-mcp (run `nextcloud-mcp install`)")
+		return
+	}
+	line("Clients", "%s", strings.Join(parts, "; "))
 }

@@ -151,3 +151,39 @@ func TestStatusWrongEnvKey(t *testing.T) {
 		t.Fatalf("problems %+v", r.Problems)
 	}
 }
+
+// status lists the MCP clients that have our entry and says whether each
+// points at this binary.
+func TestStatusListsInstalledClients(t *testing.T) {
+	w := newLoginWorld(t)
+	home := t.TempDir()
+	w.env["HOME"] = home
+	w.env["XDG_CONFIG_HOME"] = filepath.Join(home, ".config")
+	desktop := filepath.Join(home, ".config", "Claude")
+	if err := os.MkdirAll(desktop, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cfg := `{"mcpServers":{"nextcloud":{"command":"/opt/old/nextcloud-mcp","args":["serve"]},"other":{"command":"x"}}}`
+	if err := os.WriteFile(filepath.Join(desktop, "claude_desktop_config.json"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, r := statusJSON(t, w)
+	var found bool
+	for _, c := range r.Clients {
+		if c.Client == "claude-desktop" {
+			found = true
+			if !c.HasEntry || c.PointsHere || c.Command != "/opt/old/nextcloud-mcp" {
+				t.Errorf("claude-desktop: %+v", c)
+			}
+		} else if c.HasEntry {
+			t.Errorf("%s reported an entry that does not exist", c.Client)
+		}
+	}
+	if !found {
+		t.Fatalf("claude-desktop missing from %+v", r.Clients)
+	}
+	_, out, _ := w.run("", "status")
+	if !strings.Contains(out, "Claude Desktop: installed, but runs /opt/old/nextcloud-mcp") {
+		t.Errorf("human status does not show the client entry:\n%s", out)
+	}
+}

@@ -6,6 +6,10 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"time"
 )
 
 // The demo account that `serve --demo` signs in with. They are not secrets:
@@ -63,10 +67,45 @@ func (s *Server) seedDemo() {
 		map[string]any{"Title": "Piranesi", "Author": "Susanna Clarke", "Rating": 4},
 	)
 
+	s.seedDemoPIM(u)
+
 	room := s.AddTalkConversation(u, "Team", "alice")
 	s.AddTalkMessage(room, "alice", "Morning! The review moved to Thursday.")
 	s.AddTalkMessage(room, u, "Thanks, noted.")
 }
+
+// seedDemoPIM stores a few events, a task and contacts through the fake's
+// own CalDAV/CardDAV handlers, so the demo data is exactly what a client's
+// PUT would have stored. Events are placed relative to today.
+func (s *Server) seedDemoPIM(u string) {
+	day := time.Now().UTC().AddDate(0, 0, 1).Format("20060102")
+	week := time.Now().UTC().AddDate(0, 0, 3).Format("20060102")
+	objects := map[string]string{
+		"/remote.php/dav/calendars/" + u + "/personal/demo-standup.ics": "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//nextcloud-mcp//demo//EN\r\n" + berlinVTimezone +
+			"BEGIN:VEVENT\r\nUID:demo-standup\r\nDTSTAMP:20261101T080000Z\r\nDTSTART;TZID=Europe/Berlin:" + day + "T093000\r\nDTEND;TZID=Europe/Berlin:" + day + "T094500\r\nRRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR\r\nSUMMARY:Team stand-up\r\nLOCATION:Talk\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+		"/remote.php/dav/calendars/" + u + "/personal/demo-review.ics": "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//nextcloud-mcp//demo//EN\r\n" + berlinVTimezone +
+			"BEGIN:VEVENT\r\nUID:demo-review\r\nDTSTAMP:20261101T080000Z\r\nDTSTART;TZID=Europe/Berlin:" + week + "T140000\r\nDTEND;TZID=Europe/Berlin:" + week + "T153000\r\nSUMMARY:Quarterly review\r\nDESCRIPTION:Bring the summary PDF.\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+		"/remote.php/dav/calendars/" + u + "/personal/demo-task.ics":           "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//nextcloud-mcp//demo//EN\r\nBEGIN:VTODO\r\nUID:demo-task\r\nDTSTAMP:20261101T080000Z\r\nSUMMARY:Renew the domain\r\nDUE;VALUE=DATE:" + week + "\r\nPRIORITY:1\r\nSTATUS:NEEDS-ACTION\r\nEND:VTODO\r\nEND:VCALENDAR\r\n",
+		"/remote.php/dav/addressbooks/users/" + u + "/contacts/demo-bob.vcf":   "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:demo-bob\r\nFN:Bob Builder\r\nN:Builder;Bob;;;\r\nEMAIL;TYPE=WORK:bob@example.com\r\nTEL;TYPE=CELL:+49 30 1234567\r\nORG:Builder & Co\r\nEND:VCARD\r\n",
+		"/remote.php/dav/addressbooks/users/" + u + "/contacts/demo-carla.vcf": "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:demo-carla\r\nFN:Carla Diaz\r\nN:Diaz;Carla;;;\r\nEMAIL;TYPE=HOME:carla@example.org\r\nBDAY:1990-04-12\r\nEND:VCARD\r\n",
+	}
+	for p, body := range objects {
+		ct := "text/calendar; charset=utf-8"
+		if strings.HasSuffix(p, ".vcf") {
+			ct = "text/vcard; charset=utf-8"
+		}
+		req := httptest.NewRequest(http.MethodPut, p, strings.NewReader(body))
+		req.Header.Set("Content-Type", ct)
+		req.SetBasicAuth(u, DemoAppPassword)
+		w := httptest.NewRecorder()
+		s.Handler().ServeHTTP(w, req)
+		if w.Code != http.StatusCreated {
+			panic(fmt.Sprintf("seed demo object %s: HTTP %d %s", p, w.Code, w.Body.String()))
+		}
+	}
+}
+
+const berlinVTimezone = "BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin\r\nBEGIN:DAYLIGHT\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nDTSTART:19700329T020000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nBEGIN:STANDARD\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
 
 // demoPNG is a small gradient, so image reads return real image content.
 func demoPNG() []byte {
