@@ -93,6 +93,9 @@ func (a *App) login(ctx context.Context, args []string, o loginOptions) error {
 	}
 	flow, err := si.StartFlow(ctx, u.String())
 	if err != nil {
+		if ctx.Err() != nil {
+			return errors.New("login cancelled: nothing was stored")
+		}
 		return loginFailure(err)
 	}
 	fmt.Fprintf(a.Err, "Open this page in your browser, sign in and grant access:\n\n  %s\n\n", flow.LoginURL)

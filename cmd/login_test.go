@@ -152,24 +152,38 @@ func TestLoginWithBrowser(t *testing.T) {
 	}
 }
 
-func TestLoginNoBrowserAndCtrlC(t *testing.T) {
+func TestLoginNoBrowserPrintsURL(t *testing.T) {
+	w := newLoginWorld(t)
+	go func() {
+		for len(w.fake.PendingLogins()) == 0 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		w.fake.GrantLogin(w.fake.PendingLogins()[0], "alice") // the user opens the printed URL
+	}()
+	code, _, errOut := w.run("", "login", w.ts.URL, "--no-browser")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if len(w.opened) != 0 {
+		t.Fatal("--no-browser opened a browser")
+	}
+	if !strings.Contains(errOut, "/index.php/login/v2/flow/") {
+		t.Fatalf("the URL was not printed: %q", errOut)
+	}
+}
+
+func TestLoginCtrlC(t *testing.T) {
 	w := newLoginWorld(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		for len(w.fake.PendingLogins()) == 0 {
 			time.Sleep(5 * time.Millisecond)
 		}
-		cancel() // Ctrl-C while waiting for the browser
+		cancel() // Ctrl-C while waiting for the browser (or just before)
 	}()
 	code, out, errOut := w.runCtx(ctx, "", "login", w.ts.URL, "--no-browser")
 	if code == 0 || !strings.Contains(errOut, "cancelled") || out != "" {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
-	}
-	if len(w.opened) != 0 {
-		t.Fatal("--no-browser opened a browser")
-	}
-	if !strings.Contains(errOut, "/index.php/login/v2/flow/") {
-		t.Fatal("the URL was not printed")
 	}
 	if _, ok, _ := w.store().DefaultAccount(context.Background()); ok {
 		t.Fatal("a cancelled login stored an account")

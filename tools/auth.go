@@ -141,9 +141,17 @@ func authLoginTool(d *Deps) Tool {
 			}
 			return StructuredResult(signInResult(d.SignIn.Status()))
 		}
-		st, err := d.SignIn.Start(ctx, in.ServerURL)
-		if err != nil {
-			return nil, err
+		var st auth.SignInStatus
+		if cur := d.SignIn.Status(); answer != nil && cur.ID == params.RequestState {
+			// The user accepted the page this sign-in asked to open: report
+			// on that sign-in, which may already have finished, rather than
+			// starting another.
+			st = cur
+		} else {
+			var err error
+			if st, err = d.SignIn.Start(ctx, in.ServerURL); err != nil {
+				return nil, err
+			}
 		}
 		if answer == nil && st.State == auth.SignInPending && clientOpensURLs(ctx) {
 			// The client shows the page to the user itself; it calls the
