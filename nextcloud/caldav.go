@@ -191,17 +191,17 @@ func (c *Client) CreateCalendar(ctx context.Context, name string, o NewCalendar)
 	}
 	var props strings.Builder
 	if o.DisplayName != "" {
-		props.WriteString("<d:displayname>" + davXMLText(o.DisplayName) + "</d:displayname>")
+		props.WriteString("<d:displayname>" + xmlText(o.DisplayName) + "</d:displayname>")
 	}
 	if o.Color != "" {
-		props.WriteString("<x1:calendar-color>" + davXMLText(o.Color) + "</x1:calendar-color>")
+		props.WriteString("<x1:calendar-color>" + xmlText(o.Color) + "</x1:calendar-color>")
 	}
 	if o.Description != "" {
-		props.WriteString("<c:calendar-description>" + davXMLText(o.Description) + "</c:calendar-description>")
+		props.WriteString("<c:calendar-description>" + xmlText(o.Description) + "</c:calendar-description>")
 	}
 	props.WriteString("<c:supported-calendar-component-set>")
 	for _, comp := range comps {
-		props.WriteString(`<c:comp name="` + davXMLText(strings.ToUpper(comp)) + `"/>`)
+		props.WriteString(`<c:comp name="` + xmlText(strings.ToUpper(comp)) + `"/>`)
 	}
 	props.WriteString("</c:supported-calendar-component-set>")
 	body := `<?xml version="1.0" encoding="utf-8"?>

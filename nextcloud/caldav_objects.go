@@ -47,7 +47,7 @@ func (q CalendarQuery) body() string {
 	} else {
 		b.WriteString(`<c:calendar-data/>`)
 	}
-	b.WriteString(`</d:prop><c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="` + davXMLText(q.Component) + `">`)
+	b.WriteString(`</d:prop><c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="` + xmlText(q.Component) + `">`)
 	if !q.Start.IsZero() || !q.End.IsZero() {
 		b.WriteString(`<c:time-range`)
 		if !q.Start.IsZero() {
@@ -59,7 +59,7 @@ func (q CalendarQuery) body() string {
 		b.WriteString(`/>`)
 	}
 	if q.UID != "" {
-		b.WriteString(`<c:prop-filter name="UID"><c:text-match collation="i;octet">` + davXMLText(q.UID) + `</c:text-match></c:prop-filter>`)
+		b.WriteString(`<c:prop-filter name="UID"><c:text-match collation="i;octet">` + xmlText(q.UID) + `</c:text-match></c:prop-filter>`)
 	}
 	if q.Open {
 		b.WriteString(`<c:prop-filter name="COMPLETED"><c:is-not-defined/></c:prop-filter>`)
@@ -120,7 +120,7 @@ func (c *Client) MultiGetCalendar(ctx context.Context, calHref string, hrefs []s
 	}
 	out := make([]CalendarObject, 0, len(objs))
 	for _, o := range objs {
-		out = append(out, CalendarObject{Href: c.objectPath(o.Path), ETag: davQuoteETag(o.ETag), Data: o.Data})
+		out = append(out, CalendarObject{Href: c.objectPath(o.Path), ETag: QuoteETag(o.ETag), Data: o.Data})
 	}
 	return out, nil
 }
@@ -151,7 +151,7 @@ func (p Precondition) header() (http.Header, error) {
 	case p.IfNoneMatch:
 		h.Set("If-None-Match", "*")
 	case p.IfMatch != "":
-		h.Set("If-Match", davQuoteETag(p.IfMatch))
+		h.Set("If-Match", QuoteETag(p.IfMatch))
 	default:
 		return nil, errors.New("refusing an unconditional write: pass the etag that was read, or create only")
 	}

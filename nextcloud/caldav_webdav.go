@@ -14,7 +14,8 @@ import (
 // through Client.Do, so they get the same credentials, User-Agent, retries,
 // timeouts and body caps as every other call, and a failed status comes
 // back as an *Error (go-webdav's own error type is internal and would hide
-// a 412 or 404 from errors.Is).
+// a 412 or 404 from errors.Is). go-webdav decodes straight from the
+// response body, so the body is capped like Call's.
 type davDoer struct{ c *Client }
 
 func (d davDoer) Do(req *http.Request) (*http.Response, error) {
@@ -27,7 +28,7 @@ func (d davDoer) Do(req *http.Request) (*http.Response, error) {
 		}
 		body = b
 	}
-	return d.c.Do(req.Context(), &Request{
+	resp, err := d.c.Do(req.Context(), &Request{
 		Method: req.Method,
 		Path:   d.c.relativeToBase(req.URL.EscapedPath()),
 		Query:  req.URL.Query(),
@@ -35,6 +36,11 @@ func (d davDoer) Do(req *http.Request) (*http.Response, error) {
 		Body:   body,
 		API:    APIDAV,
 	})
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &cappedBody{r: resp.Body, closer: resp.Body, left: d.c.maxBody, limit: d.c.maxBody}
+	return resp, nil
 }
 
 func (c *Client) caldavClient() (*caldav.Client, error) {

@@ -3,27 +3,8 @@ package nextcloud
 import (
 	"context"
 	"encoding/xml"
-	"fmt"
 	"net/http"
-	"strings"
 )
-
-// davXMLText escapes s for XML character data or an attribute value.
-func davXMLText(s string) string {
-	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(s))
-	return b.String()
-}
-
-// davQuoteETag returns an ETag in the quoted form If-Match needs; Nextcloud
-// refuses an unquoted one with 412.
-func davQuoteETag(etag string) string {
-	etag = strings.TrimSpace(etag)
-	if etag == "" || strings.HasPrefix(etag, `"`) || strings.HasPrefix(etag, `W/"`) {
-		return etag
-	}
-	return `"` + etag + `"`
-}
 
 // davMultistatus is a 207 body decoded with typed, namespace-aware props.
 // DAVRequest keeps props as raw inner XML, whose prefixes cannot be resolved
@@ -59,29 +40,9 @@ func (r davResponse[P]) found() []P {
 
 // davTyped sends a DAV request with an XML body and decodes the 207 answer into P.
 func davTyped[P any](ctx context.Context, c *Client, method, path, depth string, header http.Header, body []byte) (*davMultistatus[P], error) {
-	h := http.Header{"Content-Type": {"application/xml; charset=utf-8"}}
-	for k, v := range header {
-		h[k] = v
-	}
-	if depth != "" {
-		h.Set("Depth", depth)
-	}
-	_, raw, err := c.Call(ctx, &Request{Method: method, Path: path, Header: h, Body: body, API: APIDAV, OK: []int{http.StatusMultiStatus}})
-	if err != nil {
+	var ms davMultistatus[P]
+	if err := c.davDecode(ctx, method, path, depth, header, body, &ms); err != nil {
 		return nil, err
 	}
-	var ms davMultistatus[P]
-	if err := xml.Unmarshal(raw, &ms); err != nil {
-		return nil, fmt.Errorf("%s %s: decode multistatus: %w", method, path, err)
-	}
 	return &ms, nil
-}
-
-// ShortETag drops the quotes of a strong ETag, the form tool results show.
-func ShortETag(etag string) string {
-	etag = strings.TrimSpace(etag)
-	if strings.HasPrefix(etag, `"`) && strings.HasSuffix(etag, `"`) && len(etag) >= 2 {
-		return etag[1 : len(etag)-1]
-	}
-	return etag
 }

@@ -64,10 +64,10 @@ func (c *Client) CreateAddressBook(ctx context.Context, name, displayName, descr
 	var props strings.Builder
 	props.WriteString(`<d:resourcetype><d:collection/><card:addressbook/></d:resourcetype>`)
 	if displayName != "" {
-		props.WriteString(`<d:displayname>` + davXMLText(displayName) + `</d:displayname>`)
+		props.WriteString(`<d:displayname>` + xmlText(displayName) + `</d:displayname>`)
 	}
 	if description != "" {
-		props.WriteString(`<card:addressbook-description>` + davXMLText(description) + `</card:addressbook-description>`)
+		props.WriteString(`<card:addressbook-description>` + xmlText(description) + `</card:addressbook-description>`)
 	}
 	body := `<?xml version="1.0" encoding="utf-8"?>
 <d:mkcol xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav"><d:set><d:prop>` + props.String() + `</d:prop></d:set></d:mkcol>`
@@ -196,7 +196,7 @@ func (c *Client) queryContacts(ctx context.Context, abHref, text string, props [
 	}
 	out := make([]AddressObject, 0, len(aos))
 	for _, ao := range aos {
-		out = append(out, AddressObject{Href: c.objectPath((&url.URL{Path: ao.Path}).EscapedPath()), ETag: davQuoteETag(ao.ETag), Card: ao.Card})
+		out = append(out, AddressObject{Href: c.objectPath((&url.URL{Path: ao.Path}).EscapedPath()), ETag: QuoteETag(ao.ETag), Card: ao.Card})
 	}
 	return out, nil
 }

@@ -122,3 +122,28 @@ func TestContactSearchSurvivesServerFilterErrors(t *testing.T) {
 		t.Errorf("search after server filter errors: %d hits, %v", len(got), err)
 	}
 }
+
+// go-webdav reads multistatus answers itself; they must be capped like any
+// other body so a huge or endless answer cannot exhaust memory.
+func TestAddressBookListingIsCapped(t *testing.T) {
+	ctx := context.Background()
+	fake := ncfake.New(ncfake.Options{})
+	ts := fake.Start()
+	defer ts.Close()
+	full := clientFor(t, ts.URL, nextcloud.Options{})
+	for i := range 40 {
+		if _, err := full.CreateAddressBook(ctx, "book-"+strings.Repeat("x", 20)+string(rune('a'+i%26))+strings.Repeat("y", i), "A book with a long enough display name", "And a description"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	capped := clientFor(t, ts.URL, nextcloud.Options{MaxBody: 4096})
+	if _, err := capped.AddressBookHome(ctx); err != nil {
+		t.Fatalf("discovery under the cap: %v", err)
+	}
+	if _, err := capped.AddressBooks(ctx); !errors.Is(err, nextcloud.ErrTooLarge) {
+		t.Fatalf("listing of 40 books under a 4 KiB cap: %v, want ErrTooLarge", err)
+	}
+	if books, err := full.AddressBooks(ctx); err != nil || len(books) < 40 {
+		t.Fatalf("uncapped listing: %d books, %v", len(books), err)
+	}
+}

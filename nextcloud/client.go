@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -232,6 +233,21 @@ type Request struct {
 	NoTimeout bool
 }
 
+// setJSON makes v the request's JSON body. The bytes stay replayable, so
+// an idempotent request can still be retried.
+func (r *Request) setJSON(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s %s: %w", r.Method, r.Path, err)
+	}
+	r.Body = b
+	if r.Header == nil {
+		r.Header = http.Header{}
+	}
+	r.Header.Set("Content-Type", "application/json")
+	return nil
+}
+
 func (c *Client) prepare(req *http.Request, api API) error {
 	req.Header.Set("User-Agent", c.userAgent)
 	if c.creds != nil {
@@ -305,9 +321,26 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	}
 }
 
+// checkEscapedPath refuses a request path that could climb out of where it
+// was aimed: a ".." or "." segment, also percent-encoded ("%2e%2e"), since
+// the server decodes before it resolves. A malformed escape is refused too,
+// because URL would otherwise drop the path and hit the server root.
+func checkEscapedPath(p string) error {
+	for _, seg := range strings.Split(p, "/") {
+		dec, err := url.PathUnescape(seg)
+		if err != nil {
+			return fmt.Errorf("path %q is not a valid escaped path: %w", p, err)
+		}
+		if dec == ".." || dec == "." {
+			return fmt.Errorf("path %q contains a '%s' segment, which is not allowed", p, dec)
+		}
+	}
+	return nil
+}
+
 func (c *Client) newHTTPRequest(ctx context.Context, r *Request) (*http.Request, error) {
-	if strings.Contains("/"+r.Path+"/", "/../") {
-		return nil, fmt.Errorf("path %q contains a '..' segment, which is not allowed", r.Path)
+	if err := checkEscapedPath(r.Path); err != nil {
+		return nil, err
 	}
 	var body io.Reader
 	if r.BodyReader != nil {

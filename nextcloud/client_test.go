@@ -212,3 +212,28 @@ func TestCredentialsNeverPrinted(t *testing.T) {
 		}
 	}
 }
+
+func TestEscapedTraversalAndBadEscapesRefused(t *testing.T) {
+	fake := ncfake.New(ncfake.Options{})
+	ts := fake.Start()
+	defer ts.Close()
+	c := clientFor(t, ts.URL, nextcloud.Options{})
+	for _, p := range []string{
+		"/remote.php/dav/files/admin/%2e%2e/alice/x",
+		"/remote.php/dav/files/admin/%2E%2E",
+		"/ocs/v2.php/apps/spreed/api/v4/room/./participants",
+		"/remote.php/dav/files/admin/100%zz",
+	} {
+		if _, _, err := c.Call(context.Background(), &nextcloud.Request{Method: http.MethodGet, Path: p, API: nextcloud.APIDAV}); err == nil {
+			t.Errorf("path %q was accepted", p)
+		}
+	}
+	if n := fake.RequestCount(); n != 0 {
+		t.Errorf("%d refused paths reached the server", n)
+	}
+	// A segment that merely contains dots, or an escaped slash, is a name, not a step.
+	_, _, err := c.Call(context.Background(), &nextcloud.Request{Method: http.MethodGet, Path: "/remote.php/dav/files/admin/..notes%2Fa...txt", API: nextcloud.APIDAV})
+	if nextcloud.StatusOf(err) != http.StatusNotFound || fake.RequestCount() != 1 {
+		t.Errorf("a name with dots did not reach the server: %v", err)
+	}
+}

@@ -78,22 +78,31 @@ const (
 
 // DAVRequest sends a WebDAV request with an XML body and decodes a 207 answer.
 func (c *Client) DAVRequest(ctx context.Context, method, escapedPath, depth string, header http.Header, body []byte) (*Multistatus, error) {
+	var ms Multistatus
+	if err := c.davDecode(ctx, method, escapedPath, depth, header, body, &ms); err != nil {
+		return nil, err
+	}
+	return &ms, nil
+}
+
+// davDecode sends a DAV request with an XML body, insists on 207 and
+// decodes the answer into out (Multistatus or a typed davMultistatus).
+func (c *Client) davDecode(ctx context.Context, method, escapedPath, depth string, header http.Header, body []byte, out any) error {
 	h := http.Header{"Content-Type": {"application/xml; charset=utf-8"}}
 	for k, v := range header {
-		h[k] = v
+		h[http.CanonicalHeaderKey(k)] = v
 	}
 	if depth != "" {
 		h.Set("Depth", depth)
 	}
 	_, raw, err := c.Call(ctx, &Request{Method: method, Path: escapedPath, Header: h, Body: body, API: APIDAV, OK: []int{http.StatusMultiStatus}})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var ms Multistatus
-	if err := xml.Unmarshal(raw, &ms); err != nil {
-		return nil, fmt.Errorf("%s %s: decode multistatus: %w", method, escapedPath, err)
+	if err := xml.Unmarshal(raw, out); err != nil {
+		return fmt.Errorf("%s %s: decode multistatus: %w", method, escapedPath, err)
 	}
-	return &ms, nil
+	return nil
 }
 
 type hrefProp struct {
@@ -160,3 +169,10 @@ func (c *Client) relativeToBase(href string) string {
 
 // RelativeHref is relativeToBase for callers in other files of this package and for tests.
 func (c *Client) RelativeHref(href string) string { return c.relativeToBase(href) }
+
+// xmlText escapes s for use as XML character data.
+func xmlText(s string) string {
+	var b strings.Builder
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
+}

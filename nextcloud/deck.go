@@ -182,12 +182,9 @@ func (d *DeckAPI) call(ctx context.Context, method, path string, query url.Value
 		r.Header[k] = vs
 	}
 	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return nil, fmt.Errorf("encode %s %s: %w", method, path, err)
+		if err := r.setJSON(body); err != nil {
+			return nil, err
 		}
-		r.Body = b
-		r.Header.Set("Content-Type", "application/json")
 	}
 	resp, raw, err := d.c.Call(ctx, r)
 	if err != nil {

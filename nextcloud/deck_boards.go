@@ -69,7 +69,7 @@ func keepModifiedSince[T any](items []T, since time.Time, modified func(T) int64
 func (d *DeckAPI) Board(ctx context.Context, id int, ifNoneMatch string) (*DeckBoard, bool, error) {
 	var h http.Header
 	if ifNoneMatch != "" {
-		h = http.Header{"If-None-Match": {deckQuoteETag(ifNoneMatch)}}
+		h = http.Header{"If-None-Match": {QuoteETag(ifNoneMatch)}}
 	}
 	var b DeckBoard
 	resp, err := d.call(ctx, http.MethodGet, deckPath("boards", id), nil, h, nil, &b, http.StatusOK, http.StatusNotModified)
@@ -80,15 +80,6 @@ func (d *DeckAPI) Board(ctx context.Context, id int, ifNoneMatch string) (*DeckB
 		return nil, true, nil
 	}
 	return &b, false, nil
-}
-
-// deckQuoteETag puts an ETag in the quoted form HTTP headers use; Deck's JSON
-// ETag fields are unquoted.
-func deckQuoteETag(tag string) string {
-	if strings.HasPrefix(tag, `"`) || strings.HasPrefix(tag, `W/"`) {
-		return tag
-	}
-	return `"` + tag + `"`
 }
 
 var deckColor = regexp.MustCompile(`^[0-9a-fA-F]{6}$`)

@@ -35,6 +35,15 @@ type LoginFlow struct {
 	pollToken string
 }
 
+// String keeps the poll token out of %v and %+v, which print unexported
+// fields: whoever holds it can collect the app password.
+func (f LoginFlow) String() string {
+	return "LoginFlow{LoginURL:" + f.LoginURL + ", PollURL:" + f.PollURL + ", Expires:" + f.Expires.Format(time.RFC3339) + ", pollToken:<redacted>}"
+}
+
+// GoString keeps the poll token out of %#v.
+func (f LoginFlow) GoString() string { return f.String() }
+
 // LoginGrant is what a granted flow returns: the account and its new app password.
 type LoginGrant struct {
 	// Server is the base URL as the server sees itself; behind a proxy it may

@@ -3,6 +3,7 @@ package nextcloud_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -186,5 +187,23 @@ func TestLoginFlowInitOnNonNextcloud(t *testing.T) {
 	_, err := anonClient(t, ts.URL, "ua").StartLoginFlow(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "Login Flow v2") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestLoginFlowNeverPrintsPollToken(t *testing.T) {
+	const secret = "poll-token-sentinel-0123456789"
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"poll":{"token":"` + secret + `","endpoint":"http://` + r.Host + `/index.php/login/v2/poll"},"login":"http://` + r.Host + `/index.php/login/v2/flow/login-token"}`))
+	}))
+	defer ts.Close()
+	flow, err := anonClient(t, ts.URL, "test").StartLoginFlow(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{fmt.Sprintf("%v", flow), fmt.Sprintf("%+v", flow), fmt.Sprintf("%#v", flow), fmt.Sprintf("%+v", *flow), fmt.Sprint(*flow)} {
+		if strings.Contains(s, secret) {
+			t.Errorf("poll token printed: %s", s)
+		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 )
 
 // notesAPI is the Notes app's REST root. Pretty URLs are not guaranteed, so it
@@ -212,7 +211,7 @@ func (c *Client) UpdateNote(ctx context.Context, id int, etag string, ch NoteCha
 	h := http.Header{}
 	if etag != "" {
 		// Notes compares If-Match with the quoted etag; the bare value always fails.
-		h.Set("If-Match", `"`+strings.Trim(etag, `"`)+`"`)
+		h.Set("If-Match", QuoteETag(etag))
 	}
 	_, body, err := c.notesCall(ctx, http.MethodPut, "/notes/"+strconv.Itoa(id), nil, h, ch)
 	if err != nil {
@@ -274,12 +273,9 @@ func (c *Client) notesCall(ctx context.Context, method, path string, q url.Value
 		OK: []int{http.StatusOK, http.StatusNotFound, http.StatusPreconditionFailed},
 	}
 	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return nil, nil, fmt.Errorf("encode %s %s: %w", method, r.Path, err)
+		if err := r.setJSON(in); err != nil {
+			return nil, nil, err
 		}
-		r.Body = b
-		h.Set("Content-Type", "application/json")
 	}
 	resp, body, err := c.Call(ctx, r)
 	if err != nil {

@@ -28,21 +28,28 @@ func (c *Client) OCSv1(ctx context.Context, method, path string, query url.Value
 	return c.ocs(ctx, "/ocs/v1.php", method, path, query, body, out)
 }
 
-func (c *Client) ocs(ctx context.Context, prefix, method, path string, query url.Values, body, out any) error {
+// ocsRequest builds an OCS request: without OCS-APIRequest Nextcloud's CSRF
+// check answers 412, and without Accept it answers XML.
+func ocsRequest(method, fullPath string, query url.Values, body any) (*Request, error) {
 	r := &Request{
 		Method: method,
-		Path:   prefix + path,
+		Path:   fullPath,
 		Query:  query,
 		API:    APIOCS,
 		Header: http.Header{"Ocs-Apirequest": {"true"}, "Accept": {"application/json"}},
 	}
 	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return fmt.Errorf("encode %s %s: %w", method, path, err)
+		if err := r.setJSON(body); err != nil {
+			return nil, err
 		}
-		r.Body = b
-		r.Header.Set("Content-Type", "application/json")
+	}
+	return r, nil
+}
+
+func (c *Client) ocs(ctx context.Context, prefix, method, path string, query url.Values, body, out any) error {
+	r, err := ocsRequest(method, prefix+path, query, body)
+	if err != nil {
+		return err
 	}
 	resp, raw, err := c.Call(ctx, r)
 	if err != nil {
@@ -107,22 +114,11 @@ type OCSReply struct {
 // OCSDo sends an OCSCall, checks the envelope like OCS and decodes the data
 // into out, and returns the status and headers.
 func (c *Client) OCSDo(ctx context.Context, call OCSCall, out any) (*OCSReply, error) {
-	r := &Request{
-		Method: call.Method,
-		Path:   "/ocs/v2.php" + call.Path,
-		Query:  call.Query,
-		API:    APIOCS,
-		Header: http.Header{"Ocs-Apirequest": {"true"}, "Accept": {"application/json"}},
-		OK:     append([]int{http.StatusOK, http.StatusCreated, http.StatusAccepted, http.StatusNoContent}, call.Empty...),
+	r, err := ocsRequest(call.Method, "/ocs/v2.php"+call.Path, call.Query, call.Body)
+	if err != nil {
+		return nil, err
 	}
-	if call.Body != nil {
-		b, err := json.Marshal(call.Body)
-		if err != nil {
-			return nil, fmt.Errorf("encode %s %s: %w", call.Method, call.Path, err)
-		}
-		r.Body = b
-		r.Header.Set("Content-Type", "application/json")
-	}
+	r.OK = append([]int{http.StatusOK, http.StatusCreated, http.StatusAccepted, http.StatusNoContent}, call.Empty...)
 	resp, raw, err := c.Call(ctx, r)
 	if err != nil {
 		return nil, err

@@ -90,12 +90,9 @@ type TableCell struct {
 func (t *TablesAPI) v1(ctx context.Context, method, path string, query url.Values, body, out any) error {
 	r := &Request{Method: method, Path: tablesV1 + path, Query: query, API: APIApp, Header: http.Header{"Accept": {"application/json"}}}
 	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return fmt.Errorf("encode %s %s: %w", method, path, err)
+		if err := r.setJSON(body); err != nil {
+			return err
 		}
-		r.Body = b
-		r.Header.Set("Content-Type", "application/json")
 	}
 	_, raw, err := t.c.Call(ctx, r)
 	if err != nil {

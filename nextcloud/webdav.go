@@ -237,10 +237,3 @@ func fileHasChildElement(inner []byte, local string) bool {
 		}
 	}
 }
-
-// xmlText escapes s for use as XML character data.
-func xmlText(s string) string {
-	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(s))
-	return b.String()
-}

@@ -19,12 +19,17 @@ func recordedBody(t *testing.T, area, file string) (req, resp []byte) {
 	if dir == "" {
 		dir, _ = filepath.Abs(filepath.Join("..", "..", "shared", "nextcloud-api"))
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, area, file+".http"))
-	if err != nil {
+	if _, err := os.Stat(dir); err != nil {
 		if os.Getenv("CI") == "true" {
-			t.Fatalf("recording %s/%s: %v (CI must run the recording tests)", area, file, err)
+			t.Fatalf("recordings not found at %s: %v (CI must run the recording tests)", dir, err)
 		}
 		t.Skipf("recordings not found at %s (a fresh clone has no ../shared): set NEXTCLOUD_API_RECORDINGS", dir)
+	}
+	// With the recordings present, a missing file is a renamed or lost
+	// fixture, which must fail rather than skip.
+	raw, err := os.ReadFile(filepath.Join(dir, area, file+".http"))
+	if err != nil {
+		t.Fatalf("recording %s/%s: %v", area, file, err)
 	}
 	r, s, ok := bytes.Cut(raw, []byte("\n### response\n"))
 	if !ok {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -43,18 +42,15 @@ func (c *Client) SearchFiles(ctx context.Context, q FileSearch) ([]FileEntry, er
 // searchBody builds the basicsearch XML. The scope href is escaped like any
 // request path: Sabre decodes it before resolving.
 func (c *Client) searchBody(ctx context.Context, q FileSearch) ([]byte, error) {
-	uid, err := c.UserID(ctx)
+	root, err := c.filesRoot(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if dec, err := url.PathUnescape(uid); err == nil {
-		uid = dec
 	}
 	segs, err := CleanPath(q.Scope)
 	if err != nil {
 		return nil, err
 	}
-	scope := "/files/" + url.PathEscape(uid)
+	scope := strings.TrimPrefix(root, "/remote.php/dav")
 	if len(segs) > 0 {
 		scope += "/" + EscapeSegments(segs)
 	}

@@ -173,8 +173,8 @@ func (b *cappedBody) Close() error { return b.closer.Close() }
 
 // WriteOptions make an upload conditional.
 type WriteOptions struct {
-	// IfMatch, when set, is sent verbatim as If-Match: the write happens only
-	// if the file still has this (quoted) ETag.
+	// IfMatch, when set, is sent as If-Match (quoted if it is not): the
+	// write happens only if the file still has this ETag.
 	IfMatch string
 	// CreateOnly sends If-None-Match: * so an existing file is never replaced.
 	CreateOnly bool
@@ -229,7 +229,7 @@ func (c *Client) put(ctx context.Context, p string, req *Request, o WriteOptions
 	}
 	req.Header.Set("Content-Type", ct)
 	if o.IfMatch != "" {
-		req.Header.Set("If-Match", o.IfMatch)
+		req.Header.Set("If-Match", QuoteETag(o.IfMatch))
 	}
 	if o.CreateOnly {
 		req.Header.Set("If-None-Match", "*")
@@ -243,8 +243,7 @@ func (c *Client) put(ctx context.Context, p string, req *Request, o WriteOptions
 	if err != nil {
 		return nil, err
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
+	drainFileResponse(resp)
 	return fileWriteResult(resp), nil
 }
 

@@ -40,22 +40,22 @@ func (in *ActivityListInput) Validate() error {
 
 // ActivityItem is one activity.
 type ActivityItem struct {
-	ID         int    `json:"id"`
+	ID         int    `json:"id" jsonschema_description:"Activity id."`
 	Time       string `json:"time" jsonschema:"ISO 8601"`
 	App        string `json:"app" jsonschema:"app that reported it, e.g. files, files_sharing, calendar"`
 	Type       string `json:"type" jsonschema:"kind, e.g. file_created, shared"`
 	User       string `json:"user,omitempty" jsonschema:"user id who did it (empty for public-link or remote actions)"`
 	Subject    string `json:"subject" jsonschema:"what happened, in words"`
-	Message    string `json:"message,omitempty"`
-	ObjectType string `json:"object_type,omitempty"`
-	ObjectID   int64  `json:"object_id,omitempty"`
+	Message    string `json:"message,omitempty" jsonschema_description:"Longer text, when the app gives one."`
+	ObjectType string `json:"object_type,omitempty" jsonschema_description:"Kind of object it is about, for example files or calendar."`
+	ObjectID   int64  `json:"object_id,omitempty" jsonschema_description:"Id of the object it is about."`
 	ObjectName string `json:"object_name,omitempty" jsonschema:"e.g. the file path"`
 	Link       string `json:"link,omitempty" jsonschema:"where to see it in Nextcloud"`
 }
 
 // ActivityListOutput is the result of nc_activity_list.
 type ActivityListOutput struct {
-	Activities  []ActivityItem `json:"activities"`
+	Activities  []ActivityItem `json:"activities" jsonschema_description:"The recent activities."`
 	NextSinceID int            `json:"next_since_id,omitempty" jsonschema:"pass as since_id for more; absent at the end"`
 }
 

@@ -28,16 +28,11 @@ func authToolset(d *Deps) *Toolset {
 // newSignInTool is NewTool for the sign-in tools, which must work before
 // any credential exists: the handler gets no client.
 func newSignInTool[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, call *Call, in In) (*mcp.CallToolResult, error)) Tool {
-	def := definition[In, Out](s)
+	def := definition[In, Out](d, s)
 	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		var in In
-		if err := req.BindArguments(&in); err != nil {
-			return mcp.NewToolResultError(fmt.Sprintf("The arguments of %s do not match its input schema (%v): fix them and call again.", s.Name, err)), nil
-		}
-		if v, ok := any(&in).(interface{ Validate() error }); ok {
-			if err := v.Validate(); err != nil {
-				return ErrorResult(err), nil
-			}
+		in, bad := bindInput[In](s.Name, req)
+		if bad != nil {
+			return bad, nil
 		}
 		res, err := fn(ctx, &Call{Request: req, Deps: d}, in)
 		if err != nil {
@@ -52,22 +47,22 @@ type authStatusIn struct{}
 
 type signInOut struct {
 	State       string `json:"state" jsonschema:"pending (waiting for the user to grant access), signed_in, expired, cancelled or failed."`
-	Server      string `json:"server,omitempty"`
+	Server      string `json:"server,omitempty" jsonschema_description:"Nextcloud server URL."`
 	LoginURL    string `json:"login_url,omitempty" jsonschema:"While pending: the page the user must open to grant access."`
-	ExpiresAt   string `json:"expires_at,omitempty"`
-	Login       string `json:"login,omitempty"`
-	DisplayName string `json:"display_name,omitempty"`
-	Error       string `json:"error,omitempty"`
-	Message     string `json:"message"`
+	ExpiresAt   string `json:"expires_at,omitempty" jsonschema_description:"When a pending sign-in stops waiting (RFC 3339)."`
+	Login       string `json:"login,omitempty" jsonschema_description:"Nextcloud login name, once signed in."`
+	DisplayName string `json:"display_name,omitempty" jsonschema_description:"The user's display name, once signed in."`
+	Error       string `json:"error,omitempty" jsonschema_description:"Why the sign-in failed, when state is failed."`
+	Message     string `json:"message" jsonschema_description:"What happened, in one sentence to show the user."`
 }
 
 type authStatusOut struct {
 	Mode        string     `json:"mode" jsonschema:"The auth mode in effect: basic or oauth (the sign-in tools are not offered with token exchange)."`
-	SignedIn    bool       `json:"signed_in"`
-	Server      string     `json:"server,omitempty"`
-	Login       string     `json:"login,omitempty"`
-	DisplayName string     `json:"display_name,omitempty"`
-	Message     string     `json:"message"`
+	SignedIn    bool       `json:"signed_in" jsonschema_description:"True when a credential is stored or configured and the server accepts it."`
+	Server      string     `json:"server,omitempty" jsonschema_description:"Nextcloud server URL."`
+	Login       string     `json:"login,omitempty" jsonschema_description:"Nextcloud login name."`
+	DisplayName string     `json:"display_name,omitempty" jsonschema_description:"The user's display name."`
+	Message     string     `json:"message" jsonschema_description:"What happened, in one sentence to show the user."`
 	SignIn      *signInOut `json:"sign_in,omitempty" jsonschema:"The latest sign-in started from the chat, if any."`
 }
 

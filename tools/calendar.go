@@ -34,11 +34,11 @@ func calendarToolset(d *Deps) *Toolset {
 // CalendarInfo is one calendar as the tools show it.
 type CalendarInfo struct {
 	Name        string   `json:"name" jsonschema_description:"The calendar's id (its URL segment); pass it as calendar_name."`
-	DisplayName string   `json:"display_name,omitempty"`
-	Description string   `json:"description,omitempty"`
-	Color       string   `json:"color,omitempty"`
+	DisplayName string   `json:"display_name,omitempty" jsonschema_description:"Name shown in Nextcloud."`
+	Description string   `json:"description,omitempty" jsonschema_description:"The calendar's description."`
+	Color       string   `json:"color,omitempty" jsonschema_description:"Colour as hex digits."`
 	Components  []string `json:"components,omitempty" jsonschema_description:"What it holds: VEVENT (events), VTODO (tasks)."`
-	ReadOnly    bool     `json:"read_only,omitempty"`
+	ReadOnly    bool     `json:"read_only,omitempty" jsonschema_description:"True when this account may not change the calendar's contents (for example a calendar shared read-only)."`
 	SyncToken   string   `json:"sync_token,omitempty" jsonschema_description:"Changes whenever anything in the calendar changes."`
 }
 
@@ -80,6 +80,29 @@ func resolveCalendar(ctx context.Context, c *nextcloud.Client, name, component s
 	return nextcloud.Calendar{}, inputErrorf("no calendar named %q: pick one of %s (nc_calendar_list_calendars lists them)", name, calendarChoices(cals, component))
 }
 
+// calendarsWith returns the calendar named, checked to hold component, or
+// with no name every calendar that holds component.
+func calendarsWith(ctx context.Context, c *nextcloud.Client, name, component string) ([]nextcloud.Calendar, error) {
+	if strings.TrimSpace(name) != "" {
+		cal, err := resolveCalendar(ctx, c, name, component)
+		if err != nil {
+			return nil, err
+		}
+		return []nextcloud.Calendar{cal}, nil
+	}
+	cals, err := c.Calendars(ctx)
+	if err != nil {
+		return nil, about(err, "the calendar list")
+	}
+	var out []nextcloud.Calendar
+	for _, cal := range cals {
+		if cal.Supports(component) {
+			out = append(out, cal)
+		}
+	}
+	return out, nil
+}
+
 func componentWord(component string) string {
 	if component == "VTODO" {
 		return "tasks (VTODO)"
@@ -111,7 +134,7 @@ type CalendarListCalendarsInput struct{}
 
 // CalendarListCalendarsOutput is the result of nc_calendar_list_calendars.
 type CalendarListCalendarsOutput struct {
-	Calendars []CalendarInfo `json:"calendars"`
+	Calendars []CalendarInfo `json:"calendars" jsonschema_description:"The user's calendars, including ones shared with them."`
 }
 
 func calendarListCalendarsTool(d *Deps) Tool {
@@ -198,8 +221,8 @@ type CalendarDeleteCalendarInput struct {
 
 // CalendarDeleteCalendarOutput confirms a deletion.
 type CalendarDeleteCalendarOutput struct {
-	Deleted  bool   `json:"deleted"`
-	Calendar string `json:"calendar"`
+	Deleted  bool   `json:"deleted" jsonschema_description:"True when it was deleted."`
+	Calendar string `json:"calendar" jsonschema_description:"Name of the deleted calendar."`
 }
 
 func calendarDeleteCalendarTool(d *Deps) Tool {

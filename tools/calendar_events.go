@@ -16,35 +16,35 @@ import (
 
 // EventAttendee is one invited person.
 type EventAttendee struct {
-	Email  string `json:"email"`
-	Name   string `json:"name,omitempty"`
+	Email  string `json:"email" jsonschema_description:"Attendee's email address."`
+	Name   string `json:"name,omitempty" jsonschema_description:"Attendee's name."`
 	Status string `json:"status,omitempty" jsonschema_description:"NEEDS-ACTION, ACCEPTED, DECLINED or TENTATIVE."`
 }
 
 // EventInfo is an event, or one occurrence of a recurring event.
 type EventInfo struct {
-	Calendar string `json:"calendar"`
-	UID      string `json:"uid"`
+	Calendar string `json:"calendar" jsonschema_description:"Name of the calendar (or task list) holding it."`
+	UID      string `json:"uid" jsonschema_description:"Its iCalendar/vCard uid, the id other tools take."`
 	// RecurrenceID identifies one occurrence of a recurring event: its original start.
 	RecurrenceID string `json:"recurrence_id,omitempty" jsonschema_description:"Original start of this occurrence of a recurring event."`
-	Title        string `json:"title"`
+	Title        string `json:"title" jsonschema_description:"The event's title (SUMMARY)."`
 	Start        string `json:"start" jsonschema_description:"In the event's own time zone (RFC 3339 with offset), or a date for all-day events."`
 	End          string `json:"end,omitempty" jsonschema_description:"Exclusive end in the event's own zone; for all-day events the last day (inclusive)."`
-	StartUTC     string `json:"start_utc,omitempty"`
-	EndUTC       string `json:"end_utc,omitempty"`
+	StartUTC     string `json:"start_utc,omitempty" jsonschema_description:"Start in UTC (RFC 3339); absent for all-day and floating events."`
+	EndUTC       string `json:"end_utc,omitempty" jsonschema_description:"End in UTC (RFC 3339); absent for all-day and floating events."`
 	TimeZone     string `json:"timezone,omitempty" jsonschema_description:"The event's own zone: an IANA name, or UTC."`
-	AllDay       bool   `json:"all_day,omitempty"`
+	AllDay       bool   `json:"all_day,omitempty" jsonschema_description:"True for an all-day event (dates, no times)."`
 	// Floating times have no zone: they mean that wall clock wherever the reader is.
-	Floating       bool            `json:"floating,omitempty"`
-	Location       string          `json:"location,omitempty"`
-	Description    string          `json:"description,omitempty"`
-	Status         string          `json:"status,omitempty"`
+	Floating       bool            `json:"floating,omitempty" jsonschema_description:"True when the times have no zone: they mean that wall-clock time wherever the reader is."`
+	Location       string          `json:"location,omitempty" jsonschema_description:"Where it takes place."`
+	Description    string          `json:"description,omitempty" jsonschema_description:"The event's description; cut to 300 characters in lists, whole from nc_calendar_get_event."`
+	Status         string          `json:"status,omitempty" jsonschema_description:"CONFIRMED, TENTATIVE or CANCELLED."`
 	Busy           *bool           `json:"busy,omitempty" jsonschema_description:"False when the event does not block time (transparent or cancelled)."`
-	Recurring      bool            `json:"recurring,omitempty"`
-	RecurrenceRule string          `json:"recurrence_rule,omitempty"`
-	Categories     []string        `json:"categories,omitempty"`
-	Organizer      string          `json:"organizer,omitempty"`
-	Attendees      []EventAttendee `json:"attendees,omitempty"`
+	Recurring      bool            `json:"recurring,omitempty" jsonschema_description:"True when the event repeats."`
+	RecurrenceRule string          `json:"recurrence_rule,omitempty" jsonschema_description:"The repeat rule (RRULE), for example FREQ=WEEKLY;BYDAY=MO."`
+	Categories     []string        `json:"categories,omitempty" jsonschema_description:"Its categories (tags)."`
+	Organizer      string          `json:"organizer,omitempty" jsonschema_description:"Organizer's email address."`
+	Attendees      []EventAttendee `json:"attendees,omitempty" jsonschema_description:"Invited people and their answers."`
 	Reminders      []int           `json:"reminder_minutes,omitempty" jsonschema_description:"Reminders, in minutes before the start."`
 	ETag           string          `json:"etag" jsonschema_description:"Pass to update or delete so a concurrent change is not overwritten."`
 }
@@ -82,8 +82,8 @@ func eventInfo(calendar string, e nextcloud.EventData, etag string, full bool) E
 		for _, a := range e.Attendees {
 			out.Attendees = append(out.Attendees, EventAttendee{Email: a.Email, Name: a.Name, Status: a.Status})
 		}
-	} else if len(out.Description) > 300 {
-		out.Description = strings.TrimSpace(out.Description[:300]) + "…"
+	} else {
+		out.Description = clipText(out.Description, 300)
 	}
 	return out
 }
@@ -110,11 +110,11 @@ func (in *CalendarListEventsInput) Validate() error {
 
 // CalendarListEventsOutput is the result of nc_calendar_list_events.
 type CalendarListEventsOutput struct {
-	Events    []EventInfo `json:"events"`
-	Total     int         `json:"total"`
-	Truncated bool        `json:"truncated,omitempty"`
+	Events    []EventInfo `json:"events" jsonschema_description:"Events and occurrences in the window, in start order."`
+	Total     int         `json:"total" jsonschema_description:"How many matched in all, before the limit."`
+	Truncated bool        `json:"truncated,omitempty" jsonschema_description:"True when more matched than are listed; narrow the query or raise the limit."`
 	// Warnings name calendars that could not be read; the others are listed.
-	Warnings []string `json:"warnings,omitempty"`
+	Warnings []string `json:"warnings,omitempty" jsonschema_description:"Parts that could not be read (for example one calendar that failed); the rest is still listed."`
 }
 
 // eventWindow parses and checks a start/end pair.
@@ -200,28 +200,6 @@ func eventMatches(e nextcloud.EventData, q string) bool {
 	return strings.Contains(hay, q)
 }
 
-// eventCalendars returns the calendar asked for, or every calendar holding events.
-func eventCalendars(ctx context.Context, c *nextcloud.Client, name string) ([]nextcloud.Calendar, error) {
-	if strings.TrimSpace(name) != "" {
-		cal, err := resolveCalendar(ctx, c, name, "VEVENT")
-		if err != nil {
-			return nil, err
-		}
-		return []nextcloud.Calendar{cal}, nil
-	}
-	cals, err := c.Calendars(ctx)
-	if err != nil {
-		return nil, about(err, "the calendar list")
-	}
-	var out []nextcloud.Calendar
-	for _, cal := range cals {
-		if cal.Supports("VEVENT") {
-			out = append(out, cal)
-		}
-	}
-	return out, nil
-}
-
 func calendarListEventsTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_calendar_list_events",
@@ -242,7 +220,7 @@ func calendarListEventsTool(d *Deps) Tool {
 		if loc == nil {
 			loc = time.UTC
 		}
-		cals, err := eventCalendars(ctx, call.Client, in.CalendarName)
+		cals, err := calendarsWith(ctx, call.Client, in.CalendarName, "VEVENT")
 		if err != nil {
 			return CalendarListEventsOutput{}, err
 		}
@@ -689,9 +667,9 @@ type CalendarDeleteEventInput struct {
 
 // CalendarDeleteEventOutput confirms a deletion.
 type CalendarDeleteEventOutput struct {
-	Deleted  bool   `json:"deleted"`
-	Calendar string `json:"calendar"`
-	UID      string `json:"uid"`
+	Deleted  bool   `json:"deleted" jsonschema_description:"True when it was deleted."`
+	Calendar string `json:"calendar" jsonschema_description:"Name of the calendar (or task list) holding it."`
+	UID      string `json:"uid" jsonschema_description:"Uid of the deleted event."`
 }
 
 func calendarDeleteEventTool(d *Deps) Tool {

@@ -97,21 +97,21 @@ func calWeekdaySet(days []string) (map[time.Weekday]bool, error) {
 
 // FreeSlot is a free stretch of time at least duration_minutes long.
 type FreeSlot struct {
-	Start    string `json:"start"`
-	End      string `json:"end"`
-	StartUTC string `json:"start_utc"`
-	EndUTC   string `json:"end_utc"`
-	Minutes  int    `json:"minutes"`
+	Start    string `json:"start" jsonschema_description:"Start of the free time, in the requested zone (RFC 3339)."`
+	End      string `json:"end" jsonschema_description:"End of the free time, in the requested zone (RFC 3339)."`
+	StartUTC string `json:"start_utc" jsonschema_description:"Start in UTC (RFC 3339)."`
+	EndUTC   string `json:"end_utc" jsonschema_description:"End in UTC (RFC 3339)."`
+	Minutes  int    `json:"minutes" jsonschema_description:"Length of the free time in minutes."`
 }
 
 // CalendarFindFreeSlotsOutput is the result of nc_calendar_find_free_slots.
 type CalendarFindFreeSlotsOutput struct {
-	Slots            []FreeSlot `json:"slots"`
-	TimeZone         string     `json:"timezone"`
+	Slots            []FreeSlot `json:"slots" jsonschema_description:"Free stretches, earliest first."`
+	TimeZone         string     `json:"timezone" jsonschema_description:"Zone the slot times are given in."`
 	BusyPeriods      int        `json:"busy_periods" jsonschema_description:"How many busy stretches (merged events) were in the way."`
-	CalendarsChecked []string   `json:"calendars_checked"`
-	Truncated        bool       `json:"truncated,omitempty"`
-	Warnings         []string   `json:"warnings,omitempty"`
+	CalendarsChecked []string   `json:"calendars_checked" jsonschema_description:"Calendars whose events counted as busy."`
+	Truncated        bool       `json:"truncated,omitempty" jsonschema_description:"True when more free slots exist than are listed."`
+	Warnings         []string   `json:"warnings,omitempty" jsonschema_description:"Parts that could not be read (for example one calendar that failed); the rest is still listed."`
 }
 
 // freeSpan is a stretch of time [from, to).
@@ -201,7 +201,7 @@ func busyCalendars(ctx context.Context, c *nextcloud.Client, names []string) ([]
 		}
 		return out, nil
 	}
-	all, err := eventCalendars(ctx, c, "")
+	all, err := calendarsWith(ctx, c, "", "VEVENT")
 	if err != nil {
 		return nil, err
 	}

@@ -33,8 +33,8 @@ func contactsToolset(d *Deps) *Toolset {
 // AddressBookInfo is one address book.
 type AddressBookInfo struct {
 	Name        string `json:"name" jsonschema_description:"The address book's id; pass it as addressbook."`
-	DisplayName string `json:"display_name,omitempty"`
-	Description string `json:"description,omitempty"`
+	DisplayName string `json:"display_name,omitempty" jsonschema_description:"Name shown in Nextcloud."`
+	Description string `json:"description,omitempty" jsonschema_description:"The address book's description."`
 }
 
 // ContactValue is an email address or phone number with its kind.
@@ -45,30 +45,30 @@ type ContactValue struct {
 
 // ContactAddress is a postal address.
 type ContactAddress struct {
-	Street     string `json:"street,omitempty"`
-	City       string `json:"city,omitempty"`
-	Region     string `json:"region,omitempty"`
-	PostalCode string `json:"postal_code,omitempty"`
-	Country    string `json:"country,omitempty"`
+	Street     string `json:"street,omitempty" jsonschema_description:"Street and house number."`
+	City       string `json:"city,omitempty" jsonschema_description:"City or town."`
+	Region     string `json:"region,omitempty" jsonschema_description:"State, province or region."`
+	PostalCode string `json:"postal_code,omitempty" jsonschema_description:"Postal code."`
+	Country    string `json:"country,omitempty" jsonschema_description:"Country."`
 	Type       string `json:"type,omitempty" jsonschema_description:"work or home."`
 }
 
 // ContactInfo is one contact.
 type ContactInfo struct {
-	AddressBook  string           `json:"addressbook"`
-	UID          string           `json:"uid"`
-	Name         string           `json:"name"`
-	Emails       []ContactValue   `json:"emails,omitempty"`
-	Phones       []ContactValue   `json:"phones,omitempty"`
-	Organization string           `json:"organization,omitempty"`
-	Title        string           `json:"title,omitempty"`
+	AddressBook  string           `json:"addressbook" jsonschema_description:"Name of the address book holding it."`
+	UID          string           `json:"uid" jsonschema_description:"Its iCalendar/vCard uid, the id other tools take."`
+	Name         string           `json:"name" jsonschema_description:"Full name (FN)."`
+	Emails       []ContactValue   `json:"emails,omitempty" jsonschema_description:"Email addresses."`
+	Phones       []ContactValue   `json:"phones,omitempty" jsonschema_description:"Phone numbers."`
+	Organization string           `json:"organization,omitempty" jsonschema_description:"Organisation or company."`
+	Title        string           `json:"title,omitempty" jsonschema_description:"Job title."`
 	Birthday     string           `json:"birthday,omitempty" jsonschema_description:"YYYY-MM-DD, or --MM-DD without a year."`
-	Addresses    []ContactAddress `json:"addresses,omitempty"`
-	Note         string           `json:"note,omitempty"`
-	Nickname     string           `json:"nickname,omitempty"`
-	Categories   []string         `json:"categories,omitempty"`
-	URLs         []string         `json:"urls,omitempty"`
-	ETag         string           `json:"etag"`
+	Addresses    []ContactAddress `json:"addresses,omitempty" jsonschema_description:"Postal addresses."`
+	Note         string           `json:"note,omitempty" jsonschema_description:"Free-text note."`
+	Nickname     string           `json:"nickname,omitempty" jsonschema_description:"Nickname."`
+	Categories   []string         `json:"categories,omitempty" jsonschema_description:"Its categories (tags)."`
+	URLs         []string         `json:"urls,omitempty" jsonschema_description:"Web addresses."`
+	ETag         string           `json:"etag" jsonschema_description:"Pass back to update or delete so a concurrent change is refused instead of overwritten."`
 }
 
 func contactInfo(book string, obj nextcloud.AddressObject, full bool) ContactInfo {
@@ -157,7 +157,7 @@ type ContactsListAddressBooksInput struct{}
 
 // ContactsListAddressBooksOutput is the result of nc_contacts_list_addressbooks.
 type ContactsListAddressBooksOutput struct {
-	AddressBooks []AddressBookInfo `json:"addressbooks"`
+	AddressBooks []AddressBookInfo `json:"addressbooks" jsonschema_description:"The user's address books."`
 }
 
 func contactsListAddressBooksTool(d *Deps) Tool {
@@ -201,10 +201,10 @@ func (in *ContactsListContactsInput) Validate() error {
 
 // ContactsListOutput is a page of contacts.
 type ContactsListOutput struct {
-	Contacts  []ContactInfo `json:"contacts"`
-	Total     int           `json:"total"`
-	Truncated bool          `json:"truncated,omitempty"`
-	Warnings  []string      `json:"warnings,omitempty"`
+	Contacts  []ContactInfo `json:"contacts" jsonschema_description:"Contacts in this page, by name."`
+	Total     int           `json:"total" jsonschema_description:"How many matched in all, before the limit."`
+	Truncated bool          `json:"truncated,omitempty" jsonschema_description:"True when more matched than are listed; narrow the query or raise the limit."`
+	Warnings  []string      `json:"warnings,omitempty" jsonschema_description:"Address books that could not be read; the contacts of the others are still listed."`
 }
 
 // queryBooks runs the same query on several address books.
@@ -511,9 +511,9 @@ type ContactsDeleteContactInput struct {
 
 // ContactsDeleteContactOutput confirms a deletion.
 type ContactsDeleteContactOutput struct {
-	Deleted     bool   `json:"deleted"`
-	AddressBook string `json:"addressbook"`
-	UID         string `json:"uid"`
+	Deleted     bool   `json:"deleted" jsonschema_description:"True when it was deleted."`
+	AddressBook string `json:"addressbook" jsonschema_description:"Name of the address book holding it."`
+	UID         string `json:"uid" jsonschema_description:"Uid of the deleted contact."`
 }
 
 func contactsDeleteContactTool(d *Deps) Tool {
@@ -540,7 +540,7 @@ func contactsDeleteContactTool(d *Deps) Tool {
 type ContactsCreateAddressBookInput struct {
 	Name        string `json:"name" jsonschema_description:"Id of the new address book, used in its URL, e.g. clients."`
 	DisplayName string `json:"display_name,omitempty" jsonschema_description:"Name shown in apps; defaults to name."`
-	Description string `json:"description,omitempty"`
+	Description string `json:"description,omitempty" jsonschema_description:"Optional description of the new address book."`
 }
 
 // Validate implements the input check.
@@ -577,8 +577,8 @@ type ContactsDeleteAddressBookInput struct {
 
 // ContactsDeleteAddressBookOutput confirms a deletion.
 type ContactsDeleteAddressBookOutput struct {
-	Deleted     bool   `json:"deleted"`
-	AddressBook string `json:"addressbook"`
+	Deleted     bool   `json:"deleted" jsonschema_description:"True when it was deleted."`
+	AddressBook string `json:"addressbook" jsonschema_description:"Name of the deleted address book."`
 }
 
 func contactsDeleteAddressBookTool(d *Deps) Tool {

@@ -90,11 +90,29 @@ func dtNonBlank(name, v string) error {
 	return nil
 }
 
+// dtCheckTitleColor checks the optional title and colour of a board or label
+// change and normalises the colour to the form Deck stores.
+func dtCheckTitleColor(title, color *string) error {
+	if title != nil {
+		if err := dtNonBlank("title", *title); err != nil {
+			return err
+		}
+	}
+	if color != nil {
+		c, err := nextcloud.DeckColor(*color)
+		if err != nil {
+			return inputErrorf("%v", err)
+		}
+		*color = c
+	}
+	return nil
+}
+
 // deckLabelOut is a label as the tools show it.
 type deckLabelOut struct {
-	ID    int    `json:"id"`
-	Title string `json:"title"`
-	Color string `json:"color"`
+	ID    int    `json:"id" jsonschema_description:"Label id, for the label tools."`
+	Title string `json:"title" jsonschema_description:"Label text."`
+	Color string `json:"color" jsonschema_description:"Label colour as six hex digits."`
 }
 
 func deckLabels(ls []nextcloud.DeckLabel) []deckLabelOut {
@@ -107,24 +125,24 @@ func deckLabels(ls []nextcloud.DeckLabel) []deckLabelOut {
 
 // deckCardOut is a card as the tools show it.
 type deckCardOut struct {
-	ID          int            `json:"id"`
-	Title       string         `json:"title"`
-	StackID     int            `json:"stack_id"`
-	Order       int            `json:"order"`
-	Description string         `json:"description,omitempty"`
-	DueDate     string         `json:"due_date,omitempty"`
-	Overdue     bool           `json:"overdue,omitempty"`
-	Done        bool           `json:"done,omitempty"`
-	DoneAt      string         `json:"done_at,omitempty"`
-	Archived    bool           `json:"archived,omitempty"`
-	Labels      []deckLabelOut `json:"labels,omitempty"`
-	Assignees   []string       `json:"assignees,omitempty"`
-	Owner       string         `json:"owner,omitempty"`
-	Comments    int            `json:"comments,omitempty"`
-	Created     string         `json:"created,omitempty"`
-	Modified    string         `json:"modified,omitempty"`
+	ID          int            `json:"id" jsonschema_description:"Card id, for the other card tools."`
+	Title       string         `json:"title" jsonschema_description:"Card title."`
+	StackID     int            `json:"stack_id" jsonschema_description:"Id of the stack (column) the card is in."`
+	Order       int            `json:"order" jsonschema_description:"Position within its stack; lower comes first."`
+	Description string         `json:"description,omitempty" jsonschema_description:"Card description (Markdown)."`
+	DueDate     string         `json:"due_date,omitempty" jsonschema_description:"Due date (RFC 3339)."`
+	Overdue     bool           `json:"overdue,omitempty" jsonschema_description:"True when the due date has passed and it is not done."`
+	Done        bool           `json:"done,omitempty" jsonschema_description:"True when marked done."`
+	DoneAt      string         `json:"done_at,omitempty" jsonschema_description:"When it was marked done (RFC 3339)."`
+	Archived    bool           `json:"archived,omitempty" jsonschema_description:"True when it is archived."`
+	Labels      []deckLabelOut `json:"labels,omitempty" jsonschema_description:"Labels on it."`
+	Assignees   []string       `json:"assignees,omitempty" jsonschema_description:"User ids assigned to it."`
+	Owner       string         `json:"owner,omitempty" jsonschema_description:"User id of who created the card."`
+	Comments    int            `json:"comments,omitempty" jsonschema_description:"How many comments it has."`
+	Created     string         `json:"created,omitempty" jsonschema_description:"When it was created (RFC 3339)."`
+	Modified    string         `json:"modified,omitempty" jsonschema_description:"When it was last changed (RFC 3339)."`
 	// ETag changes with every change of the card; pass it to nc_deck_update_card.
-	ETag string `json:"etag"`
+	ETag string `json:"etag" jsonschema_description:"Pass back to update or delete so a concurrent change is refused instead of overwritten."`
 }
 
 func deckCard(c nextcloud.DeckCard, withDescription bool) deckCardOut {

@@ -6,22 +6,23 @@ import (
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 )
 
-// deckBoardOut is a board in a listing.
-type deckBoardOut struct {
-	ID       int    `json:"id"`
-	Title    string `json:"title"`
-	Color    string `json:"color"`
-	Owner    string `json:"owner"`
-	Archived bool   `json:"archived,omitempty"`
+// DeckBoardInfo is a board in a listing. It is exported so that
+// the schema generator documents its fields where deckBoardDetail embeds it.
+type DeckBoardInfo struct {
+	ID       int    `json:"id" jsonschema_description:"Board id, for the other Deck tools."`
+	Title    string `json:"title" jsonschema_description:"Board title."`
+	Color    string `json:"color" jsonschema_description:"Board colour as six hex digits."`
+	Owner    string `json:"owner" jsonschema_description:"User id of the owner."`
+	Archived bool   `json:"archived,omitempty" jsonschema_description:"True when the board is archived (read-only in Deck)."`
 	// Deleted boards stay listed until Deck purges them; restore them in Deck's web interface.
-	Deleted  bool   `json:"deleted,omitempty"`
-	CanEdit  bool   `json:"can_edit"`
-	Modified string `json:"modified,omitempty"`
-	ETag     string `json:"etag"`
+	Deleted  bool   `json:"deleted,omitempty" jsonschema_description:"True when the board was deleted but not yet purged; restore it in Deck's web interface."`
+	CanEdit  bool   `json:"can_edit" jsonschema_description:"True when this account may change the board's cards."`
+	Modified string `json:"modified,omitempty" jsonschema_description:"When it was last changed (RFC 3339)."`
+	ETag     string `json:"etag" jsonschema_description:"Board etag; pass it to nc_deck_get_board to learn cheaply whether anything changed."`
 }
 
-func deckBoard(b nextcloud.DeckBoard) deckBoardOut {
-	return deckBoardOut{ID: b.ID, Title: b.Title, Color: b.Color, Owner: b.Owner.UID, Archived: b.Archived,
+func deckBoard(b nextcloud.DeckBoard) DeckBoardInfo {
+	return DeckBoardInfo{ID: b.ID, Title: b.Title, Color: b.Color, Owner: b.Owner.UID, Archived: b.Archived,
 		Deleted: b.DeletedAt != 0, CanEdit: b.Permissions.Edit, Modified: dtUnixTime(b.LastModified), ETag: b.ETag}
 }
 
@@ -32,7 +33,7 @@ type deckListBoardsIn struct {
 }
 
 type deckListBoardsOut struct {
-	Boards []deckBoardOut `json:"boards"`
+	Boards []DeckBoardInfo `json:"boards" jsonschema_description:"Boards this account can see."`
 }
 
 func deckListBoardsTool(d *Deps) Tool {
@@ -50,7 +51,7 @@ func deckListBoardsTool(d *Deps) Tool {
 		if err != nil {
 			return deckListBoardsOut{}, deckErr(err, "the board list")
 		}
-		out := deckListBoardsOut{Boards: []deckBoardOut{}}
+		out := deckListBoardsOut{Boards: []DeckBoardInfo{}}
 		for _, b := range boards {
 			if (b.Archived && !in.IncludeArchived) || (b.DeletedAt != 0 && !in.IncludeDeleted) {
 				continue
@@ -75,22 +76,22 @@ type deckGetBoardIn struct {
 func (in *deckGetBoardIn) Validate() error { return dtPositiveID("board_id", in.BoardID) }
 
 type deckStackBrief struct {
-	ID    int    `json:"id"`
-	Title string `json:"title"`
-	Order int    `json:"order"`
+	ID    int    `json:"id" jsonschema_description:"Stack id."`
+	Title string `json:"title" jsonschema_description:"Stack title."`
+	Order int    `json:"order" jsonschema_description:"Position on the board; lower comes first."`
 }
 
 type deckBoardDetail struct {
-	deckBoardOut
-	NotModified bool             `json:"not_modified,omitempty"`
-	Members     []string         `json:"members,omitempty"`
-	Labels      []deckLabelOut   `json:"labels,omitempty"`
-	Stacks      []deckStackBrief `json:"stacks,omitempty"`
-	CanManage   bool             `json:"can_manage,omitempty"`
+	DeckBoardInfo
+	NotModified bool             `json:"not_modified,omitempty" jsonschema_description:"True when the board is unchanged since the etag you passed; the other fields are then left out."`
+	Members     []string         `json:"members,omitempty" jsonschema_description:"User ids who can see the board."`
+	Labels      []deckLabelOut   `json:"labels,omitempty" jsonschema_description:"Labels defined on the board."`
+	Stacks      []deckStackBrief `json:"stacks,omitempty" jsonschema_description:"Its stacks (columns), in board order."`
+	CanManage   bool             `json:"can_manage,omitempty" jsonschema_description:"True when this account may change the board itself (members, labels, stacks)."`
 }
 
 func deckBoardDetails(b nextcloud.DeckBoard) deckBoardDetail {
-	out := deckBoardDetail{deckBoardOut: deckBoard(b), Labels: deckLabels(b.Labels), CanManage: b.Permissions.Manage}
+	out := deckBoardDetail{DeckBoardInfo: deckBoard(b), Labels: deckLabels(b.Labels), CanManage: b.Permissions.Manage}
 	for _, u := range b.Users {
 		out.Members = append(out.Members, u.UID)
 	}
@@ -112,7 +113,7 @@ func deckGetBoardTool(d *Deps) Tool {
 			return deckBoardDetail{}, deckErr(err, "board %d", in.BoardID)
 		}
 		if notModified {
-			return deckBoardDetail{deckBoardOut: deckBoardOut{ID: in.BoardID, ETag: in.ETag}, NotModified: true}, nil
+			return deckBoardDetail{DeckBoardInfo: DeckBoardInfo{ID: in.BoardID, ETag: in.ETag}, NotModified: true}, nil
 		}
 		return deckBoardDetails(*b), nil
 	})
@@ -168,19 +169,7 @@ func (in *deckUpdateBoardIn) Validate() error {
 	if in.Title == nil && in.Color == nil && in.Archived == nil {
 		return inputErrorf("nothing to change: give title, color or archived")
 	}
-	if in.Title != nil {
-		if err := dtNonBlank("title", *in.Title); err != nil {
-			return err
-		}
-	}
-	if in.Color != nil {
-		c, err := nextcloud.DeckColor(*in.Color)
-		if err != nil {
-			return inputErrorf("%v", err)
-		}
-		in.Color = &c
-	}
-	return nil
+	return dtCheckTitleColor(in.Title, in.Color)
 }
 
 func deckUpdateBoardTool(d *Deps) Tool {
@@ -200,10 +189,10 @@ func deckUpdateBoardTool(d *Deps) Tool {
 
 // deckDeleted is the answer of the delete tools.
 type deckDeleted struct {
-	Deleted bool   `json:"deleted"`
-	ID      int    `json:"id"`
-	Title   string `json:"title,omitempty"`
-	Note    string `json:"note,omitempty"`
+	Deleted bool   `json:"deleted" jsonschema_description:"True when it was deleted."`
+	ID      int    `json:"id" jsonschema_description:"Id of what was deleted."`
+	Title   string `json:"title,omitempty" jsonschema_description:"Title of what was deleted."`
+	Note    string `json:"note,omitempty" jsonschema_description:"What else to know, for example how to restore it."`
 }
 
 func deckDeleteBoardTool(d *Deps) Tool {

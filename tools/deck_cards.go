@@ -198,15 +198,15 @@ func (in *deckMoveCardIn) Validate() error {
 }
 
 type deckMoveCardOut struct {
-	Card deckCardOut `json:"card"`
+	Card deckCardOut `json:"card" jsonschema_description:"The moved card as it is now."`
 	// Stack lists the target stack's cards in their new order.
-	Stack []deckCardOrder `json:"stack"`
+	Stack []deckCardOrder `json:"stack" jsonschema_description:"The target stack's cards in their new order."`
 }
 
 type deckCardOrder struct {
-	ID    int    `json:"id"`
-	Title string `json:"title"`
-	Order int    `json:"order"`
+	ID    int    `json:"id" jsonschema_description:"Card id."`
+	Title string `json:"title" jsonschema_description:"Card title."`
+	Order int    `json:"order" jsonschema_description:"Position within its stack; lower comes first."`
 }
 
 func deckMoveCardTool(d *Deps) Tool {

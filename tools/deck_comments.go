@@ -7,13 +7,13 @@ import (
 )
 
 type deckCommentOut struct {
-	ID      int    `json:"id"`
-	CardID  int    `json:"card_id"`
-	Author  string `json:"author"`
-	Message string `json:"message"`
-	Created string `json:"created"`
+	ID      int    `json:"id" jsonschema_description:"Comment id."`
+	CardID  int    `json:"card_id" jsonschema_description:"Id of the Deck card."`
+	Author  string `json:"author" jsonschema_description:"User id of who wrote it."`
+	Message string `json:"message" jsonschema_description:"The comment text."`
+	Created string `json:"created" jsonschema_description:"When it was created (RFC 3339)."`
 	// ReplyTo is the id of the comment this one answers.
-	ReplyTo int `json:"reply_to,omitempty"`
+	ReplyTo int `json:"reply_to,omitempty" jsonschema_description:"Id of the comment this one answers."`
 }
 
 func deckComment(c nextcloud.DeckComment) deckCommentOut {
@@ -41,10 +41,10 @@ func (in *deckListCommentsIn) Validate() error {
 }
 
 type deckListCommentsOut struct {
-	CardID   int              `json:"card_id"`
-	Comments []deckCommentOut `json:"comments"`
+	CardID   int              `json:"card_id" jsonschema_description:"Id of the Deck card."`
+	Comments []deckCommentOut `json:"comments" jsonschema_description:"Comments on the card."`
 	// NextOffset is set when there may be older comments.
-	NextOffset int `json:"next_offset,omitempty"`
+	NextOffset int `json:"next_offset,omitempty" jsonschema_description:"Pass as offset to get the next page; absent when there is no more."`
 }
 
 func deckListCommentsTool(d *Deps) Tool {

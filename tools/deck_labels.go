@@ -59,19 +59,7 @@ func (in *deckUpdateLabelIn) Validate() error {
 	if in.Title == nil && in.Color == nil {
 		return inputErrorf("nothing to change: give title or color")
 	}
-	if in.Title != nil {
-		if err := dtNonBlank("title", *in.Title); err != nil {
-			return err
-		}
-	}
-	if in.Color != nil {
-		c, err := nextcloud.DeckColor(*in.Color)
-		if err != nil {
-			return inputErrorf("%v", err)
-		}
-		in.Color = &c
-	}
-	return nil
+	return dtCheckTitleColor(in.Title, in.Color)
 }
 
 func deckUpdateLabelTool(d *Deps) Tool {
@@ -142,12 +130,12 @@ func (in *deckCardUserIn) Validate() error {
 
 // deckAssignOut reports a label or assignee change and the card's result.
 type deckAssignOut struct {
-	CardID int `json:"card_id"`
+	CardID int `json:"card_id" jsonschema_description:"Id of the Deck card."`
 	// Changed is false when the card was already in the asked state.
-	Changed   bool           `json:"changed"`
-	Labels    []deckLabelOut `json:"labels"`
-	Assignees []string       `json:"assignees"`
-	ETag      string         `json:"etag"`
+	Changed   bool           `json:"changed" jsonschema_description:"False when the card already was in the asked state."`
+	Labels    []deckLabelOut `json:"labels" jsonschema_description:"The card's labels now."`
+	Assignees []string       `json:"assignees" jsonschema_description:"User ids assigned to the card now."`
+	ETag      string         `json:"etag" jsonschema_description:"The card's new etag."`
 }
 
 func deckAssignResult(c *nextcloud.DeckCard, changed bool) deckAssignOut {

@@ -2,7 +2,6 @@ package tools
 
 import (
 	"context"
-	"unicode/utf8"
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 )
@@ -17,37 +16,37 @@ func (in *deckOverviewIn) Validate() error { return dtPositiveID("board_id", in.
 
 // deckOverviewCard is a card reduced to what a board snapshot needs.
 type deckOverviewCard struct {
-	ID          int      `json:"id"`
-	Title       string   `json:"title"`
-	DueDate     string   `json:"due_date,omitempty"`
-	Overdue     bool     `json:"overdue,omitempty"`
-	Done        bool     `json:"done,omitempty"`
-	Archived    bool     `json:"archived,omitempty"`
-	Labels      []string `json:"labels,omitempty"`
-	Assignees   []string `json:"assignees,omitempty"`
-	Comments    int      `json:"comments,omitempty"`
-	Description string   `json:"description,omitempty"`
+	ID          int      `json:"id" jsonschema_description:"Card id."`
+	Title       string   `json:"title" jsonschema_description:"Card title."`
+	DueDate     string   `json:"due_date,omitempty" jsonschema_description:"Due date (RFC 3339)."`
+	Overdue     bool     `json:"overdue,omitempty" jsonschema_description:"True when the due date has passed and it is not done."`
+	Done        bool     `json:"done,omitempty" jsonschema_description:"True when marked done."`
+	Archived    bool     `json:"archived,omitempty" jsonschema_description:"True when it is archived."`
+	Labels      []string `json:"labels,omitempty" jsonschema_description:"Titles of its labels."`
+	Assignees   []string `json:"assignees,omitempty" jsonschema_description:"User ids assigned to it."`
+	Comments    int      `json:"comments,omitempty" jsonschema_description:"How many comments it has."`
+	Description string   `json:"description,omitempty" jsonschema_description:"Start of the card description, when asked for."`
 }
 
 type deckOverviewStack struct {
-	ID    int                `json:"id"`
-	Title string             `json:"title"`
-	Cards []deckOverviewCard `json:"cards"`
+	ID    int                `json:"id" jsonschema_description:"Stack id."`
+	Title string             `json:"title" jsonschema_description:"Stack title."`
+	Cards []deckOverviewCard `json:"cards" jsonschema_description:"Its cards in order."`
 }
 
 type deckOverviewTotals struct {
-	Cards    int `json:"cards"`
-	Done     int `json:"done"`
-	Overdue  int `json:"overdue"`
-	Archived int `json:"archived,omitempty"`
+	Cards    int `json:"cards" jsonschema_description:"How many cards the board has."`
+	Done     int `json:"done" jsonschema_description:"How many are done."`
+	Overdue  int `json:"overdue" jsonschema_description:"How many are overdue."`
+	Archived int `json:"archived,omitempty" jsonschema_description:"How many are archived."`
 }
 
 type deckOverviewOut struct {
-	Board   deckBoardOut        `json:"board"`
-	Members []string            `json:"members"`
-	Labels  []deckLabelOut      `json:"labels"`
-	Stacks  []deckOverviewStack `json:"stacks"`
-	Totals  deckOverviewTotals  `json:"totals"`
+	Board   DeckBoardInfo       `json:"board" jsonschema_description:"The board."`
+	Members []string            `json:"members" jsonschema_description:"User ids who can see the board."`
+	Labels  []deckLabelOut      `json:"labels" jsonschema_description:"Labels defined on the board."`
+	Stacks  []deckOverviewStack `json:"stacks" jsonschema_description:"Its stacks (columns), in board order."`
+	Totals  deckOverviewTotals  `json:"totals" jsonschema_description:"Card counts over the whole board."`
 }
 
 func deckBoardOverviewTool(d *Deps) Tool {
@@ -80,7 +79,7 @@ func deckBoardOverviewTool(d *Deps) Tool {
 			}
 		}
 		details := deckBoardDetails(*b)
-		out := deckOverviewOut{Board: details.deckBoardOut, Members: details.Members, Labels: details.Labels, Stacks: []deckOverviewStack{}}
+		out := deckOverviewOut{Board: details.DeckBoardInfo, Members: details.Members, Labels: details.Labels, Stacks: []deckOverviewStack{}}
 		if out.Members == nil {
 			out.Members = []string{}
 		}
@@ -117,10 +116,7 @@ func deckOverviewCardOf(c nextcloud.DeckCard, withDescription bool) deckOverview
 		oc.Labels = append(oc.Labels, l.Title)
 	}
 	if withDescription {
-		oc.Description = c.Description
-		if utf8.RuneCountInString(oc.Description) > 200 {
-			oc.Description = string([]rune(oc.Description)[:200]) + "…"
-		}
+		oc.Description = clipText(c.Description, 200)
 	}
 	return oc
 }

@@ -7,10 +7,10 @@ import (
 )
 
 type deckStackOut struct {
-	ID    int           `json:"id"`
-	Title string        `json:"title"`
-	Order int           `json:"order"`
-	Cards []deckCardOut `json:"cards"`
+	ID    int           `json:"id" jsonschema_description:"Stack id."`
+	Title string        `json:"title" jsonschema_description:"Stack title."`
+	Order int           `json:"order" jsonschema_description:"Position on the board; lower comes first."`
+	Cards []deckCardOut `json:"cards" jsonschema_description:"Its cards in order."`
 }
 
 type deckListStacksIn struct {
@@ -22,8 +22,8 @@ type deckListStacksIn struct {
 func (in *deckListStacksIn) Validate() error { return dtPositiveID("board_id", in.BoardID) }
 
 type deckListStacksOut struct {
-	BoardID int            `json:"board_id"`
-	Stacks  []deckStackOut `json:"stacks"`
+	BoardID int            `json:"board_id" jsonschema_description:"Id of the board."`
+	Stacks  []deckStackOut `json:"stacks" jsonschema_description:"Stacks (columns) in board order, with their cards."`
 }
 
 func deckListStacksTool(d *Deps) Tool {

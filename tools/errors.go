@@ -2,10 +2,14 @@ package tools
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/mark3labs/mcp-go/mcp"
 
@@ -76,6 +80,9 @@ func Explain(err error) string {
 	if errors.Is(err, nextcloud.ErrAppMissing) {
 		return fmt.Sprintf("%s: ask your Nextcloud admin to install and enable the app.", strings.TrimSuffix(err.Error(), "."))
 	}
+	if msg := explainTransport(err); msg != "" {
+		return msg
+	}
 	var ne *nextcloud.Error
 	if !errors.As(err, &ne) {
 		if errors.Is(err, nextcloud.ErrTooLarge) {
@@ -122,4 +129,26 @@ func capitalize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// explainTransport names the fix for failures below HTTP: an untrusted TLS
+// certificate or a server that cannot be reached. "" means it is neither.
+func explainTransport(err error) string {
+	var unknownCA x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var verify *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &unknownCA), errors.As(err, &invalid), errors.As(err, &verify) && !errors.As(err, &hostname):
+		return "Nextcloud's TLS certificate is not trusted (self-signed or private CA): point NEXTCLOUD_CA_BUNDLE (or --ca-file) at its CA certificate, or for a test server only set NEXTCLOUD_VERIFY_SSL=false."
+	case errors.As(err, &hostname):
+		return "Nextcloud's TLS certificate is for another host name: use the server URL the certificate names in NEXTCLOUD_HOST (or `nextcloud-mcp login`)."
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "Nextcloud refused the connection: check that the server is running and that the server URL (NEXTCLOUD_HOST or the login) is right."
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return fmt.Sprintf("The server name %q cannot be resolved: check the server URL (NEXTCLOUD_HOST or the login) and your network or VPN.", dnsErr.Name)
+	}
+	return ""
 }

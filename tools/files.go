@@ -87,13 +87,13 @@ func (in *FilesListInput) Validate() error {
 
 // FilesListOutput is a folder with its direct children.
 type FilesListOutput struct {
-	Path string `json:"path"`
+	Path string `json:"path" jsonschema_description:"The listed folder."`
 	// ETag of the folder itself; it changes when anything below changes.
-	ETag    string                `json:"etag,omitempty"`
-	Entries []nextcloud.FileEntry `json:"entries"`
+	ETag    string                `json:"etag,omitempty" jsonschema_description:"The folder's etag; it changes when anything inside changes."`
+	Entries []nextcloud.FileEntry `json:"entries" jsonschema_description:"Files and folders in it."`
 	// Total is the number of children; Truncated says entries holds fewer.
-	Total     int  `json:"total"`
-	Truncated bool `json:"truncated,omitempty"`
+	Total     int  `json:"total" jsonschema_description:"How many matched in all, before the limit."`
+	Truncated bool `json:"truncated,omitempty" jsonschema_description:"True when more matched than are listed; narrow the query or raise the limit."`
 }
 
 func filesListTool(d *Deps) Tool {
@@ -169,12 +169,12 @@ func (in *FilesWriteInput) Validate() error {
 
 // FilesWriteOutput is what nc_webdav_write_file did.
 type FilesWriteOutput struct {
-	Path string `json:"path"`
+	Path string `json:"path" jsonschema_description:"Path of the written file."`
 	// Created is true for a new file, false when an existing one was replaced.
-	Created bool   `json:"created"`
-	ETag    string `json:"etag,omitempty"`
-	FileID  int64  `json:"file_id,omitempty"`
-	Size    int    `json:"size"`
+	Created bool   `json:"created" jsonschema_description:"True when the file did not exist before."`
+	ETag    string `json:"etag,omitempty" jsonschema_description:"The file's new etag; pass it as if_match to write it again."`
+	FileID  int64  `json:"file_id,omitempty" jsonschema_description:"Nextcloud file id; stays the same across renames and moves."`
+	Size    int    `json:"size" jsonschema_description:"Size in bytes."`
 }
 
 // quoteETag adds the quotes Nextcloud requires in If-Match (an unquoted
@@ -258,9 +258,9 @@ func uploadContentType(p, encoding string) string {
 
 // FilesMkdirOutput is what nc_webdav_create_directory did.
 type FilesMkdirOutput struct {
-	Path string `json:"path"`
+	Path string `json:"path" jsonschema_description:"Path of the folder."`
 	// Created is false when the folder already existed.
-	Created bool `json:"created"`
+	Created bool `json:"created" jsonschema_description:"False when the folder already existed."`
 }
 
 func filesMkdirTool(d *Deps) Tool {
@@ -290,8 +290,8 @@ func filesMkdirTool(d *Deps) Tool {
 
 // FilesDeleteOutput confirms a deletion.
 type FilesDeleteOutput struct {
-	Path    string `json:"path"`
-	Deleted bool   `json:"deleted"`
+	Path    string `json:"path" jsonschema_description:"Path of what was deleted."`
+	Deleted bool   `json:"deleted" jsonschema_description:"True when it was deleted."`
 }
 
 func filesDeleteTool(d *Deps) Tool {
@@ -333,12 +333,12 @@ func (in *FilesMoveInput) Validate() error {
 
 // FilesMoveOutput is what a move or copy did.
 type FilesMoveOutput struct {
-	SourcePath      string `json:"source_path"`
-	DestinationPath string `json:"destination_path"`
+	SourcePath      string `json:"source_path" jsonschema_description:"Where it was."`
+	DestinationPath string `json:"destination_path" jsonschema_description:"Where it is now."`
 	// Replaced is true when an existing destination was overwritten.
-	Replaced bool   `json:"replaced"`
-	ETag     string `json:"etag,omitempty"`
-	FileID   int64  `json:"file_id,omitempty"`
+	Replaced bool   `json:"replaced" jsonschema_description:"True when an existing destination was overwritten."`
+	ETag     string `json:"etag,omitempty" jsonschema_description:"Etag of the destination."`
+	FileID   int64  `json:"file_id,omitempty" jsonschema_description:"Nextcloud file id; stays the same across renames and moves."`
 }
 
 func filesMoveTool(d *Deps, method string) Tool {
@@ -411,11 +411,11 @@ func (in *FilesSearchInput) Validate() error {
 
 // FilesSearchOutput is a page of search results.
 type FilesSearchOutput struct {
-	Results []nextcloud.FileEntry `json:"results"`
-	Count   int                   `json:"count"`
-	Offset  int                   `json:"offset"`
+	Results []nextcloud.FileEntry `json:"results" jsonschema_description:"Matching files and folders."`
+	Count   int                   `json:"count" jsonschema_description:"How many are in this page."`
+	Offset  int                   `json:"offset" jsonschema_description:"Where this page starts."`
 	// NextOffset is set when the page is full, so more results may follow.
-	NextOffset int `json:"next_offset,omitempty"`
+	NextOffset int `json:"next_offset,omitempty" jsonschema_description:"Pass as offset to get the next page; absent when there is no more."`
 }
 
 // likePattern makes a plain word a substring match; a pattern with % is used as given.
@@ -488,8 +488,8 @@ func (in *FilesFavoritesInput) Validate() error {
 
 // FilesFavoritesOutput lists favorites.
 type FilesFavoritesOutput struct {
-	Favorites []nextcloud.FileEntry `json:"favorites"`
-	Count     int                   `json:"count"`
+	Favorites []nextcloud.FileEntry `json:"favorites" jsonschema_description:"Files and folders marked as favorite."`
+	Count     int                   `json:"count" jsonschema_description:"How many are listed."`
 }
 
 func filesFavoritesTool(d *Deps) Tool {

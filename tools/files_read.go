@@ -60,21 +60,21 @@ func (in *FilesReadInput) Validate() error {
 // FilesReadOutput is a file's content, or a window of it. It always says
 // which bytes were returned, so a partial read is never mistaken for the whole file.
 type FilesReadOutput struct {
-	Path        string `json:"path"`
-	ContentType string `json:"content_type,omitempty"`
-	ETag        string `json:"etag,omitempty"`
+	Path        string `json:"path" jsonschema_description:"Path of the file."`
+	ContentType string `json:"content_type,omitempty" jsonschema_description:"MIME type."`
+	ETag        string `json:"etag,omitempty" jsonschema_description:"The file's etag; pass it as if_match to overwrite it safely."`
 	// Size is the whole file's size in bytes (-1 if the server did not say).
-	Size int64 `json:"size"`
+	Size int64 `json:"size" jsonschema_description:"Size of the whole file in bytes (-1 if the server did not say)."`
 	// Offset is where the returned bytes start.
-	Offset        int64 `json:"offset"`
-	BytesReturned int64 `json:"bytes_returned"`
+	Offset        int64 `json:"offset" jsonschema_description:"Where the returned bytes start."`
+	BytesReturned int64 `json:"bytes_returned" jsonschema_description:"How many bytes this answer holds."`
 	// NextOffset is where to continue; absent when the end was reached.
-	NextOffset int64 `json:"next_offset,omitempty"`
+	NextOffset int64 `json:"next_offset,omitempty" jsonschema_description:"Pass as offset to read on; absent at the end of the file."`
 	// Complete is true when the returned bytes reach the end of the file.
-	Complete bool `json:"complete"`
+	Complete bool `json:"complete" jsonschema_description:"True when the returned bytes reach the end of the file."`
 	// Encoding of content: text, base64, or image (the bytes are in an image content block).
-	Encoding string `json:"encoding"`
-	Content  string `json:"content,omitempty"`
+	Encoding string `json:"encoding" jsonschema_description:"How content is given: text, base64, or image (the bytes are in an image content block)."`
+	Content  string `json:"content,omitempty" jsonschema_description:"The bytes read, as encoding says."`
 }
 
 func filesReadTool(d *Deps) Tool {

@@ -41,20 +41,20 @@ const notesPageSize = 100
 
 // NoteSummary is a note without its content.
 type NoteSummary struct {
-	ID       int    `json:"id"`
-	Title    string `json:"title"`
-	Category string `json:"category,omitempty"`
+	ID       int    `json:"id" jsonschema_description:"Note id, for the other note tools."`
+	Title    string `json:"title" jsonschema_description:"Note title."`
+	Category string `json:"category,omitempty" jsonschema_description:"Category (folder) of the note."`
 	// Modified is RFC 3339 in UTC.
-	Modified string `json:"modified"`
-	ETag     string `json:"etag"`
-	Favorite bool   `json:"favorite,omitempty"`
+	Modified string `json:"modified" jsonschema_description:"When it was last changed (RFC 3339, UTC)."`
+	ETag     string `json:"etag" jsonschema_description:"Pass back to update or delete so a concurrent change is refused instead of overwritten."`
+	Favorite bool   `json:"favorite,omitempty" jsonschema_description:"True when starred."`
 }
 
 // NoteFull is a note with its content.
 type NoteFull struct {
 	NoteSummary
-	ReadOnly bool   `json:"readonly,omitempty"`
-	Content  string `json:"content"`
+	ReadOnly bool   `json:"readonly,omitempty" jsonschema_description:"True when this account may not change the note."`
+	Content  string `json:"content" jsonschema_description:"The note's Markdown text."`
 }
 
 func summarize(n *nextcloud.Note) NoteSummary {
@@ -86,10 +86,10 @@ func (in *NotesListInput) Validate() error {
 
 // NotesListOutput is the result of nc_notes_list_notes.
 type NotesListOutput struct {
-	Notes []NoteSummary `json:"notes"`
+	Notes []NoteSummary `json:"notes" jsonschema_description:"Notes, without their content (read one with nc_notes_get_note)."`
 	// Total is how many notes matched before the limit.
-	Total     int  `json:"total"`
-	Truncated bool `json:"truncated,omitempty"`
+	Total     int  `json:"total" jsonschema_description:"How many matched in all, before the limit."`
+	Truncated bool `json:"truncated,omitempty" jsonschema_description:"True when more matched than are listed; narrow the query or raise the limit."`
 }
 
 func notesListTool(d *Deps) Tool {
@@ -270,7 +270,7 @@ func (in *NotesAppendInput) Validate() error {
 type NotesAppendOutput struct {
 	NoteSummary
 	// Length is the note's content length in characters after the append.
-	Length int `json:"length"`
+	Length int `json:"length" jsonschema_description:"Length of the content in characters after the append."`
 }
 
 func notesAppendTool(d *Deps) Tool {
@@ -330,18 +330,18 @@ func (in *NotesSearchInput) Validate() error {
 
 // NoteHit is one search result.
 type NoteHit struct {
-	ID       int    `json:"id"`
-	Title    string `json:"title"`
-	Category string `json:"category,omitempty"`
+	ID       int    `json:"id" jsonschema_description:"Note id."`
+	Title    string `json:"title" jsonschema_description:"Note title."`
+	Category string `json:"category,omitempty" jsonschema_description:"Category (folder) of the note."`
 	// Snippet is a short piece of the content around the first match.
-	Snippet string `json:"snippet"`
+	Snippet string `json:"snippet" jsonschema_description:"Text around the first match."`
 }
 
 // NotesSearchOutput is the result of nc_notes_search_notes.
 type NotesSearchOutput struct {
-	Results []NoteHit `json:"results"`
+	Results []NoteHit `json:"results" jsonschema_description:"Matching notes, best first."`
 	// Matches is how many notes matched before the limit.
-	Matches int `json:"matches"`
+	Matches int `json:"matches" jsonschema_description:"How many notes matched before the limit."`
 }
 
 func notesSearchTool(d *Deps) Tool {
@@ -454,8 +454,8 @@ func snippetAround(original, lowered string, at, length int) string {
 
 // NotesDeleteOutput is the result of nc_notes_delete_note.
 type NotesDeleteOutput struct {
-	ID      int  `json:"id"`
-	Deleted bool `json:"deleted"`
+	ID      int  `json:"id" jsonschema_description:"Id of the deleted note."`
+	Deleted bool `json:"deleted" jsonschema_description:"True when it was deleted."`
 }
 
 func notesDeleteTool(d *Deps) Tool {

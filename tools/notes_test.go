@@ -210,7 +210,9 @@ func TestNotesAppendRetriesOnConcurrentChange(t *testing.T) {
 	fake := ncfake.New(ncfake.Options{})
 	h := newHarness(t, harnessOpts{fake: fake})
 	id := fake.AddNote("admin", "log", "line 1", "")
-	fake.AddFault(ncfake.Fault{Method: http.MethodPut, PathPrefix: "/index.php/apps/notes/", Times: 1, Delay: 300 * time.Millisecond})
+	// The held PUT must outlast the other device's whole round trip, even on a
+	// loaded two-core runner, or the test checks a race instead of the retry.
+	fake.AddFault(ncfake.Fault{Method: http.MethodPut, PathPrefix: "/index.php/apps/notes/", Times: 1, Delay: 1500 * time.Millisecond})
 
 	other, err := nextcloud.New(nextcloud.Options{BaseURL: h.url, Credentials: nextcloud.BasicAuth{User: "admin", Password: "admin-app-password"}})
 	if err != nil {

@@ -17,11 +17,11 @@ type NotificationItem struct {
 	ID         int      `json:"id" jsonschema:"notification id, for nc_notifications_dismiss"`
 	App        string   `json:"app" jsonschema:"app that sent it"`
 	Time       string   `json:"time" jsonschema:"ISO 8601"`
-	Subject    string   `json:"subject"`
-	Message    string   `json:"message,omitempty"`
+	Subject    string   `json:"subject" jsonschema_description:"What it says, in one line."`
+	Message    string   `json:"message,omitempty" jsonschema_description:"Longer text, when there is one."`
 	Link       string   `json:"link,omitempty" jsonschema:"what it points to"`
-	ObjectType string   `json:"object_type,omitempty"`
-	ObjectID   string   `json:"object_id,omitempty"`
+	ObjectType string   `json:"object_type,omitempty" jsonschema_description:"Kind of object it is about."`
+	ObjectID   string   `json:"object_id,omitempty" jsonschema_description:"Id of the object it is about."`
 	Actions    []string `json:"actions,omitempty" jsonschema:"buttons it offers in Nextcloud (not run from here)"`
 }
 
@@ -72,8 +72,8 @@ func (in *NotificationsDismissInput) Validate() error {
 
 // NotificationsDismissOutput is the result of nc_notifications_dismiss.
 type NotificationsDismissOutput struct {
-	ID        int  `json:"id"`
-	Dismissed bool `json:"dismissed"`
+	ID        int  `json:"id" jsonschema_description:"Id of the dismissed notification."`
+	Dismissed bool `json:"dismissed" jsonschema_description:"True when it is gone."`
 }
 
 func notificationsDismissTool(d *Deps) Tool {

@@ -32,6 +32,9 @@ type Deps struct {
 	// be used (env credentials, demo, token exchange), and then
 	// nc_auth_login is not offered.
 	SignIn auth.SignInService
+
+	// schemas are the tools' JSON schemas, read once from schemas.json.
+	schemas schemaCache
 }
 
 // Toolset groups the tools, resources and templates of one Nextcloud app.

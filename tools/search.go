@@ -32,7 +32,7 @@ type SearchProviderInfo struct {
 
 // SearchProvidersOutput is the result of nc_search_providers.
 type SearchProvidersOutput struct {
-	Providers []SearchProviderInfo `json:"providers"`
+	Providers []SearchProviderInfo `json:"providers" jsonschema_description:"Search providers the server offers, in its order."`
 }
 
 // SearchNoInput is the empty argument list.
@@ -99,7 +99,7 @@ func (in *SearchUnifiedInput) Validate() error {
 type SearchHit struct {
 	Provider   string            `json:"provider" jsonschema:"provider id that found it"`
 	App        string            `json:"app" jsonschema:"app it lives in"`
-	Title      string            `json:"title"`
+	Title      string            `json:"title" jsonschema_description:"What was found."`
 	Subline    string            `json:"subline,omitempty" jsonschema:"extra line: folder, board, excerpt..."`
 	URL        string            `json:"url,omitempty" jsonschema:"deep link that opens it in Nextcloud"`
 	Attributes map[string]string `json:"attributes,omitempty" jsonschema:"provider details, e.g. files: fileId and path"`
@@ -107,17 +107,17 @@ type SearchHit struct {
 
 // SearchProviderResult sums up one provider's part.
 type SearchProviderResult struct {
-	ID         string `json:"id"`
-	Name       string `json:"name"`
+	ID         string `json:"id" jsonschema_description:"Provider id, to pass in providers."`
+	Name       string `json:"name" jsonschema_description:"Provider name shown in Nextcloud."`
 	Count      int    `json:"count" jsonschema:"results it returned"`
 	NextCursor string `json:"next_cursor,omitempty" jsonschema:"pass as cursor (with providers: [id]) for more"`
 }
 
 // SearchDegraded is a provider that failed or ran out of time.
 type SearchDegraded struct {
-	Provider string `json:"provider"`
-	Reason   string `json:"reason"`
-	TimedOut bool   `json:"timed_out,omitempty"`
+	Provider string `json:"provider" jsonschema_description:"Provider id."`
+	Reason   string `json:"reason" jsonschema_description:"Why its results are missing."`
+	TimedOut bool   `json:"timed_out,omitempty" jsonschema_description:"True when it was slower than provider_timeout_seconds."`
 }
 
 // SearchUnifiedOutput is the result of nc_search_unified.

@@ -165,7 +165,7 @@ func (in *SharingListInput) Validate() error {
 
 // SharingListOutput is the result of nc_sharing_list.
 type SharingListOutput struct {
-	Shares []ShareInfo `json:"shares"`
+	Shares []ShareInfo `json:"shares" jsonschema_description:"The shares."`
 }
 
 func sharingListTool(d *Deps) Tool {

@@ -43,7 +43,7 @@ type Sharee struct {
 
 // SharingShareesOutput is the result of nc_sharing_search_sharees.
 type SharingShareesOutput struct {
-	Sharees []Sharee `json:"sharees"`
+	Sharees []Sharee `json:"sharees" jsonschema_description:"People, groups and others that match."`
 	More    bool     `json:"more,omitempty" jsonschema:"a kind filled the page: ask for the next page for more"`
 }
 

@@ -41,16 +41,16 @@ func tablesValueErr(err error, tableID int) error {
 }
 
 type tablesTableOut struct {
-	ID          int    `json:"id"`
-	Title       string `json:"title"`
-	Emoji       string `json:"emoji,omitempty"`
-	Description string `json:"description,omitempty"`
-	Owner       string `json:"owner"`
-	Rows        int    `json:"rows"`
-	Columns     int    `json:"columns"`
-	Shared      bool   `json:"shared,omitempty"`
-	Archived    bool   `json:"archived,omitempty"`
-	Modified    string `json:"modified,omitempty"`
+	ID          int    `json:"id" jsonschema_description:"Table id, for the other table tools."`
+	Title       string `json:"title" jsonschema_description:"Table title."`
+	Emoji       string `json:"emoji,omitempty" jsonschema_description:"Emoji shown with the title."`
+	Description string `json:"description,omitempty" jsonschema_description:"The table's description."`
+	Owner       string `json:"owner" jsonschema_description:"User id of the owner."`
+	Rows        int    `json:"rows" jsonschema_description:"How many rows it has."`
+	Columns     int    `json:"columns" jsonschema_description:"How many columns it has."`
+	Shared      bool   `json:"shared,omitempty" jsonschema_description:"True when someone else shared it with this account."`
+	Archived    bool   `json:"archived,omitempty" jsonschema_description:"True when it is archived."`
+	Modified    string `json:"modified,omitempty" jsonschema_description:"When it was last changed, as Tables reports it (server time)."`
 }
 
 func tablesTable(t nextcloud.Table) tablesTableOut {
@@ -63,7 +63,7 @@ type tablesListIn struct {
 }
 
 type tablesListOut struct {
-	Tables []tablesTableOut `json:"tables"`
+	Tables []tablesTableOut `json:"tables" jsonschema_description:"Tables this account can see."`
 }
 
 func tablesListTool(d *Deps) Tool {
@@ -93,15 +93,15 @@ func tablesListTool(d *Deps) Tool {
 }
 
 type tablesColumnOut struct {
-	ID    int    `json:"id"`
-	Title string `json:"title"`
+	ID    int    `json:"id" jsonschema_description:"Column id."`
+	Title string `json:"title" jsonschema_description:"Column title."`
 	// Key is how rows name this column: the title, or "title #id" when titles repeat.
-	Key         string   `json:"key,omitempty"`
-	Type        string   `json:"type"`
-	Mandatory   bool     `json:"mandatory,omitempty"`
-	Description string   `json:"description,omitempty"`
-	Expects     string   `json:"expects"`
-	Options     []string `json:"options,omitempty"`
+	Key         string   `json:"key,omitempty" jsonschema_description:"How rows name this column: the title, or \"title #id\" when titles repeat."`
+	Type        string   `json:"type" jsonschema_description:"Column type, for example text, number, datetime or selection."`
+	Mandatory   bool     `json:"mandatory,omitempty" jsonschema_description:"True when every row needs a value."`
+	Description string   `json:"description,omitempty" jsonschema_description:"The column's description."`
+	Expects     string   `json:"expects" jsonschema_description:"What a value for this column looks like when writing rows."`
+	Options     []string `json:"options,omitempty" jsonschema_description:"Allowed values of a selection column."`
 }
 
 func tablesColumns(cols []nextcloud.TableColumn) []tablesColumnOut {
@@ -127,8 +127,8 @@ type tablesTableIn struct {
 func (in *tablesTableIn) Validate() error { return dtPositiveID("table_id", in.TableID) }
 
 type tablesSchemaOut struct {
-	Table   tablesTableOut    `json:"table"`
-	Columns []tablesColumnOut `json:"columns"`
+	Table   tablesTableOut    `json:"table" jsonschema_description:"The table."`
+	Columns []tablesColumnOut `json:"columns" jsonschema_description:"Its columns in order."`
 }
 
 func tablesSchemaTool(d *Deps) Tool {
@@ -244,10 +244,10 @@ func tablesAddColumnTool(d *Deps) Tool {
 
 // tablesRowOut is a row with its values keyed by column title.
 type tablesRowOut struct {
-	ID       int            `json:"id"`
-	Values   map[string]any `json:"values"`
-	Modified string         `json:"modified,omitempty"`
-	EditedBy string         `json:"edited_by,omitempty"`
+	ID       int            `json:"id" jsonschema_description:"Row id, for update and delete."`
+	Values   map[string]any `json:"values" jsonschema_description:"Cell values by column key."`
+	Modified string         `json:"modified,omitempty" jsonschema_description:"When it was last changed, as Tables reports it (server time)."`
+	EditedBy string         `json:"edited_by,omitempty" jsonschema_description:"User id of who changed it last."`
 }
 
 func tablesRow(cols []nextcloud.TableColumn, r nextcloud.TableRow) tablesRowOut {

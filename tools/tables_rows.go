@@ -29,15 +29,15 @@ func (in *tablesReadRowsIn) Validate() error {
 }
 
 type tablesReadRowsOut struct {
-	TableID int `json:"table_id"`
+	TableID int `json:"table_id" jsonschema_description:"Id of the table."`
 	// Total is the table's row count.
-	Total  int `json:"total"`
-	Offset int `json:"offset"`
+	Total  int `json:"total" jsonschema_description:"How many rows the table has."`
+	Offset int `json:"offset" jsonschema_description:"Where this page starts."`
 	// NextOffset is set when more rows follow.
-	NextOffset int `json:"next_offset,omitempty"`
+	NextOffset int `json:"next_offset,omitempty" jsonschema_description:"Pass as offset to get the next page; absent when there is no more."`
 	// Columns are the column keys in table order; each row's values use them.
-	Columns []string       `json:"columns"`
-	Rows    []tablesRowOut `json:"rows"`
+	Columns []string       `json:"columns" jsonschema_description:"Column keys, in order."`
+	Rows    []tablesRowOut `json:"rows" jsonschema_description:"Rows in this page."`
 }
 
 func tablesReadRowsTool(d *Deps) Tool {
@@ -98,8 +98,8 @@ func (in *tablesInsertRowIn) Validate() error {
 }
 
 type tablesRowResult struct {
-	TableID int          `json:"table_id"`
-	Row     tablesRowOut `json:"row"`
+	TableID int          `json:"table_id" jsonschema_description:"Id of the table."`
+	Row     tablesRowOut `json:"row" jsonschema_description:"The row as it is now."`
 }
 
 func tablesInsertRowTool(d *Deps) Tool {
@@ -195,9 +195,9 @@ type tablesRowIn struct {
 func (in *tablesRowIn) Validate() error { return dtPositiveID("row_id", in.RowID) }
 
 type tablesDeletedRow struct {
-	Deleted bool         `json:"deleted"`
-	TableID int          `json:"table_id"`
-	Row     tablesRowOut `json:"row"`
+	Deleted bool         `json:"deleted" jsonschema_description:"True when it was deleted."`
+	TableID int          `json:"table_id" jsonschema_description:"Id of the table."`
+	Row     tablesRowOut `json:"row" jsonschema_description:"The row as it was before deletion."`
 }
 
 func tablesDeleteRowTool(d *Deps) Tool {

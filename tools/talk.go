@@ -186,7 +186,7 @@ type TalkParticipant struct {
 
 // TalkParticipantsOutput is the result of nc_talk_list_participants.
 type TalkParticipantsOutput struct {
-	Participants []TalkParticipant `json:"participants"`
+	Participants []TalkParticipant `json:"participants" jsonschema_description:"People in the conversation."`
 }
 
 var talkRoles = map[int]string{1: "owner", 2: "moderator", 3: "user", 4: "guest", 5: "public-link user", 6: "guest moderator"}
@@ -246,7 +246,7 @@ func (in *TalkCreateInput) Validate() error {
 
 // TalkCreateOutput is the result of nc_talk_create_conversation.
 type TalkCreateOutput struct {
-	Conversation TalkConversation `json:"conversation"`
+	Conversation TalkConversation `json:"conversation" jsonschema_description:"The new conversation."`
 	Created      bool             `json:"created" jsonschema:"false when the one-to-one conversation already existed"`
 }
 

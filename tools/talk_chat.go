@@ -109,7 +109,7 @@ func (in *TalkMarkReadInput) Validate() error { return checkTalkToken(in.Token) 
 
 // TalkMarkReadOutput is the result of nc_talk_mark_read.
 type TalkMarkReadOutput struct {
-	Token          string `json:"token"`
+	Token          string `json:"token" jsonschema_description:"Token of the conversation marked read."`
 	LastReadID     int    `json:"last_read_message_id" jsonschema:"the read marker now"`
 	UnreadMessages int    `json:"unread_messages" jsonschema:"messages still unread"`
 }
@@ -165,7 +165,7 @@ func (in *TalkReactInput) Validate() error {
 
 // TalkReactOutput is the result of nc_talk_react.
 type TalkReactOutput struct {
-	MessageID int                 `json:"message_id"`
+	MessageID int                 `json:"message_id" jsonschema_description:"Id of the message reacted to."`
 	Added     bool                `json:"added" jsonschema:"false when you had already reacted with it"`
 	Reactions map[string][]string `json:"reactions" jsonschema:"every reaction on the message: emoji and who"`
 }

@@ -31,19 +31,19 @@ func tasksToolset(d *Deps) *Toolset {
 
 // TaskInfo is one task as the tools show it.
 type TaskInfo struct {
-	Calendar        string   `json:"calendar"`
-	UID             string   `json:"uid"`
-	Summary         string   `json:"summary"`
+	Calendar        string   `json:"calendar" jsonschema_description:"Name of the task list holding it."`
+	UID             string   `json:"uid" jsonschema_description:"Its iCalendar/vCard uid, the id other tools take."`
+	Summary         string   `json:"summary" jsonschema_description:"The task's title."`
 	Status          string   `json:"status" jsonschema_description:"NEEDS-ACTION, IN-PROCESS, COMPLETED or CANCELLED."`
 	Due             string   `json:"due,omitempty" jsonschema_description:"A date, or a time in the task's own zone."`
-	DueUTC          string   `json:"due_utc,omitempty"`
+	DueUTC          string   `json:"due_utc,omitempty" jsonschema_description:"Due time in UTC (RFC 3339)."`
 	Priority        int      `json:"priority,omitempty" jsonschema_description:"1 highest to 9 lowest."`
-	PercentComplete int      `json:"percent_complete,omitempty"`
+	PercentComplete int      `json:"percent_complete,omitempty" jsonschema_description:"Progress from 0 to 100."`
 	Completed       string   `json:"completed,omitempty" jsonschema_description:"When it was completed, UTC."`
-	Description     string   `json:"description,omitempty"`
-	Categories      []string `json:"categories,omitempty"`
-	ParentUID       string   `json:"parent_uid,omitempty"`
-	ETag            string   `json:"etag"`
+	Description     string   `json:"description,omitempty" jsonschema_description:"The task's description; cut to 300 characters in lists."`
+	Categories      []string `json:"categories,omitempty" jsonschema_description:"Its categories (tags)."`
+	ParentUID       string   `json:"parent_uid,omitempty" jsonschema_description:"Uid of the parent task, for a subtask."`
+	ETag            string   `json:"etag" jsonschema_description:"Pass back to update or delete so a concurrent change is refused instead of overwritten."`
 }
 
 func taskInfo(calendar string, t nextcloud.TaskData, etag string, full bool) TaskInfo {
@@ -55,38 +55,16 @@ func taskInfo(calendar string, t nextcloud.TaskData, etag string, full bool) Tas
 	if !t.Completed.IsZero() {
 		out.Completed = t.Completed.UTC().Format(time.RFC3339)
 	}
-	if !full && len(out.Description) > 300 {
-		out.Description = strings.TrimSpace(out.Description[:300]) + "…"
+	if !full {
+		out.Description = clipText(out.Description, 300)
 	}
 	return out
-}
-
-// taskCalendars returns the named task list or every calendar holding tasks.
-func taskCalendars(ctx context.Context, c *nextcloud.Client, name string) ([]nextcloud.Calendar, error) {
-	if strings.TrimSpace(name) != "" {
-		cal, err := resolveCalendar(ctx, c, name, "VTODO")
-		if err != nil {
-			return nil, err
-		}
-		return []nextcloud.Calendar{cal}, nil
-	}
-	cals, err := c.Calendars(ctx)
-	if err != nil {
-		return nil, about(err, "the calendar list")
-	}
-	var out []nextcloud.Calendar
-	for _, cal := range cals {
-		if cal.Supports("VTODO") {
-			out = append(out, cal)
-		}
-	}
-	return out, nil
 }
 
 // defaultTaskList picks where a new task goes when no list is named: a
 // writable list called "tasks", else "personal", else the first writable one.
 func defaultTaskList(ctx context.Context, c *nextcloud.Client) (nextcloud.Calendar, error) {
-	cals, err := taskCalendars(ctx, c, "")
+	cals, err := calendarsWith(ctx, c, "", "VTODO")
 	if err != nil {
 		return nextcloud.Calendar{}, err
 	}
@@ -128,10 +106,10 @@ func (in *TasksListInput) Validate() error {
 
 // TasksListOutput is the result of nc_tasks_list.
 type TasksListOutput struct {
-	Tasks     []TaskInfo `json:"tasks"`
-	Total     int        `json:"total"`
-	Truncated bool       `json:"truncated,omitempty"`
-	Warnings  []string   `json:"warnings,omitempty"`
+	Tasks     []TaskInfo `json:"tasks" jsonschema_description:"Tasks, earliest due first; tasks without a due date last."`
+	Total     int        `json:"total" jsonschema_description:"How many matched in all, before the limit."`
+	Truncated bool       `json:"truncated,omitempty" jsonschema_description:"True when more matched than are listed; narrow the query or raise the limit."`
+	Warnings  []string   `json:"warnings,omitempty" jsonschema_description:"Parts that could not be read (for example one calendar that failed); the rest is still listed."`
 }
 
 type listedTask struct {
@@ -161,7 +139,7 @@ func tasksListTool(d *Deps) Tool {
 		if loc == nil {
 			loc = time.UTC
 		}
-		cals, err := taskCalendars(ctx, call.Client, in.CalendarName)
+		cals, err := calendarsWith(ctx, call.Client, in.CalendarName, "VTODO")
 		if err != nil {
 			return TasksListOutput{}, err
 		}
@@ -487,9 +465,9 @@ type TasksDeleteInput struct {
 
 // TasksDeleteOutput confirms a deletion.
 type TasksDeleteOutput struct {
-	Deleted  bool   `json:"deleted"`
-	Calendar string `json:"calendar"`
-	UID      string `json:"uid"`
+	Deleted  bool   `json:"deleted" jsonschema_description:"True when it was deleted."`
+	Calendar string `json:"calendar" jsonschema_description:"Name of the task list it was in."`
+	UID      string `json:"uid" jsonschema_description:"Uid of the deleted task."`
 }
 
 func tasksDeleteTool(d *Deps) Tool {

@@ -78,18 +78,32 @@ func (c *Call) Progress(ctx context.Context, done, total float64, message string
 	_ = srv.SendNotificationToClient(ctx, "notifications/progress", params)
 }
 
-func definition[In, Out any](s Spec) mcp.Tool {
-	return mcp.NewTool(s.Name,
+// definition builds the tool's MCP definition. Its input and output schemas
+// come precomputed from schemas.json: reflecting ~100 Go types into JSON
+// schemas at every start would cost tens of milliseconds before initialize.
+// A tool missing there (a new one, before `-update`) is reflected.
+func definition[In, Out any](d *Deps, s Spec) mcp.Tool {
+	opts := []mcp.ToolOption{
 		mcp.WithToolTitle(s.Title),
 		mcp.WithDescription(s.Description),
-		mcp.WithInputSchema[In](),
-		mcp.WithOutputSchema[Out](),
 		mcp.WithTitleAnnotation(s.Title),
 		mcp.WithReadOnlyHintAnnotation(s.Hints.ReadOnly),
 		mcp.WithDestructiveHintAnnotation(s.Hints.Destructive),
 		mcp.WithIdempotentHintAnnotation(s.Hints.Idempotent),
 		mcp.WithOpenWorldHintAnnotation(s.Hints.OpenWorld),
-	)
+	}
+	sc, precomputed := d.schemas.lookup(s.Name)
+	if precomputed {
+		opts = append(opts, mcp.WithRawInputSchema(sc.Input), mcp.WithRawOutputSchema(sc.Output))
+	} else {
+		opts = append(opts, mcp.WithInputSchema[In](), mcp.WithOutputSchema[Out]())
+	}
+	tool := mcp.NewTool(s.Name, opts...)
+	if precomputed {
+		// NewTool presets an empty object schema; a tool may carry only one kind.
+		tool.InputSchema = mcp.ToolInputSchema{}
+	}
+	return tool
 }
 
 // NewTool builds a tool whose handler decodes In, asks the factory for a
@@ -108,16 +122,11 @@ func NewTool[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, call *Ca
 // NewResultTool is NewTool for handlers that build their own result, for
 // example to add image content next to the structured output.
 func NewResultTool[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, call *Call, in In) (*mcp.CallToolResult, error)) Tool {
-	def := definition[In, Out](s)
+	def := definition[In, Out](d, s)
 	handler := func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		var in In
-		if err := req.BindArguments(&in); err != nil {
-			return mcp.NewToolResultError(fmt.Sprintf("The arguments of %s do not match its input schema (%v): fix them and call again.", s.Name, err)), nil
-		}
-		if v, ok := any(&in).(interface{ Validate() error }); ok {
-			if err := v.Validate(); err != nil {
-				return ErrorResult(err), nil
-			}
+		in, bad := bindInput[In](s.Name, req)
+		if bad != nil {
+			return bad, nil
 		}
 		client, err := d.Factory.Client(ctx)
 		if err != nil {
@@ -130,6 +139,21 @@ func NewResultTool[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, ca
 		return res, nil
 	}
 	return Tool{Def: def, Handler: handler}
+}
+
+// bindInput decodes and validates a call's arguments; a non-nil result is
+// the isError answer for arguments the tool cannot use.
+func bindInput[In any](tool string, req mcp.CallToolRequest) (In, *mcp.CallToolResult) {
+	var in In
+	if err := req.BindArguments(&in); err != nil {
+		return in, mcp.NewToolResultError(fmt.Sprintf("The arguments of %s do not match its input schema (%v): fix them and call again.", tool, err))
+	}
+	if v, ok := any(&in).(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return in, ErrorResult(err)
+		}
+	}
+	return in, nil
 }
 
 // StructuredResult returns out as structured content with compact JSON text

@@ -347,38 +347,18 @@ func (a *calendarsApp) mkcalendar(w http.ResponseWriter, r *http.Request, home m
 }
 
 func (a *calendarsApp) proppatch(w http.ResponseWriter, r *http.Request, cal *fakeCalendar, href string) {
-	body, _ := readPimBody(r)
-	var pu struct {
-		Set []struct {
-			Prop struct {
-				Props []struct {
-					XMLName xml.Name
-					Value   string `xml:",chardata"`
-				} `xml:",any"`
-			} `xml:"DAV: prop"`
-		} `xml:"DAV: set"`
-	}
-	if err := xml.Unmarshal(body, &pu); err != nil {
-		writeSabreError(w, http.StatusBadRequest, `Sabre\DAV\Exception\BadRequest`, "The request body had an invalid XML body.")
-		return
-	}
-	var done strings.Builder
-	for _, set := range pu.Set {
-		for _, p := range set.Prop.Props {
-			switch p.XMLName {
-			case xml.Name{Space: nsDAV, Local: "displayname"}:
-				cal.displayName = p.Value
-			case xml.Name{Space: nsApple, Local: "calendar-color"}:
-				cal.color = p.Value
-			case xml.Name{Space: nsCalDAV, Local: "calendar-description"}:
-				cal.description = p.Value
-			case xml.Name{Space: nsApple, Local: "calendar-order"}:
-				cal.order = p.Value
-			}
-			done.WriteString(pimElem(p.XMLName, ""))
+	pimProppatch(w, r, href, func(name xml.Name, value string) {
+		switch name {
+		case xml.Name{Space: nsDAV, Local: "displayname"}:
+			cal.displayName = value
+		case xml.Name{Space: nsApple, Local: "calendar-color"}:
+			cal.color = value
+		case xml.Name{Space: nsCalDAV, Local: "calendar-description"}:
+			cal.description = value
+		case xml.Name{Space: nsApple, Local: "calendar-order"}:
+			cal.order = value
 		}
-	}
-	writePimMultistatus(w, []string{"<d:response><d:href>" + pimEscape(href) + "</d:href><d:propstat><d:prop>" + done.String() + "</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>"}, nil)
+	})
 }
 
 var objectAllProps = []xml.Name{{Space: nsDAV, Local: "getetag"}, {Space: nsDAV, Local: "getcontenttype"}, {Space: nsDAV, Local: "getlastmodified"}, {Space: nsDAV, Local: "getcontentlength"}, {Space: nsDAV, Local: "resourcetype"}}

@@ -353,3 +353,32 @@ func pimPrivileges(writable bool, calendar bool) string {
 	}
 	return b.String()
 }
+
+// pimProppatch answers a PROPPATCH on a collection: set is called for each
+// property in a <d:set>, and every one is reported as set (200), as Sabre
+// does for the properties a calendar or address book stores.
+func pimProppatch(w http.ResponseWriter, r *http.Request, href string, set func(name xml.Name, value string)) {
+	body, _ := readPimBody(r)
+	var pu struct {
+		Set []struct {
+			Prop struct {
+				Props []struct {
+					XMLName xml.Name
+					Value   string `xml:",chardata"`
+				} `xml:",any"`
+			} `xml:"DAV: prop"`
+		} `xml:"DAV: set"`
+	}
+	if err := xml.Unmarshal(body, &pu); err != nil {
+		writeSabreError(w, http.StatusBadRequest, `Sabre\DAV\Exception\BadRequest`, "The request body had an invalid XML body.")
+		return
+	}
+	var done strings.Builder
+	for _, s := range pu.Set {
+		for _, p := range s.Prop.Props {
+			set(p.XMLName, p.Value)
+			done.WriteString(pimElem(p.XMLName, ""))
+		}
+	}
+	writePimMultistatus(w, []string{"<d:response><d:href>" + pimEscape(href) + "</d:href><d:propstat><d:prop>" + done.String() + "</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>"}, nil)
+}

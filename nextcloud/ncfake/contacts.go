@@ -262,34 +262,14 @@ func (a *contactsApp) serveBook(w http.ResponseWriter, r *http.Request, home map
 }
 
 func (a *contactsApp) proppatch(w http.ResponseWriter, r *http.Request, ab *fakeAddressBook, href string) {
-	body, _ := readPimBody(r)
-	var pu struct {
-		Set []struct {
-			Prop struct {
-				Props []struct {
-					XMLName xml.Name
-					Value   string `xml:",chardata"`
-				} `xml:",any"`
-			} `xml:"DAV: prop"`
-		} `xml:"DAV: set"`
-	}
-	if err := xml.Unmarshal(body, &pu); err != nil {
-		writeSabreError(w, http.StatusBadRequest, `Sabre\DAV\Exception\BadRequest`, "The request body had an invalid XML body.")
-		return
-	}
-	var done strings.Builder
-	for _, set := range pu.Set {
-		for _, p := range set.Prop.Props {
-			switch p.XMLName {
-			case xml.Name{Space: nsDAV, Local: "displayname"}:
-				ab.displayName = p.Value
-			case xml.Name{Space: nsCardDAV, Local: "addressbook-description"}:
-				ab.description = p.Value
-			}
-			done.WriteString(pimElem(p.XMLName, ""))
+	pimProppatch(w, r, href, func(name xml.Name, value string) {
+		switch name {
+		case xml.Name{Space: nsDAV, Local: "displayname"}:
+			ab.displayName = value
+		case xml.Name{Space: nsCardDAV, Local: "addressbook-description"}:
+			ab.description = value
 		}
-	}
-	writePimMultistatus(w, []string{"<d:response><d:href>" + pimEscape(href) + "</d:href><d:propstat><d:prop>" + done.String() + "</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response>"}, nil)
+	})
 }
 
 func sortedCardNames(ab *fakeAddressBook) []string {

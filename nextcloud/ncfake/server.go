@@ -13,7 +13,8 @@ import (
 	"sync/atomic"
 )
 
-// AllApps lists the apps the fake can serve; Options.Apps picks a subset.
+// allApps lists the apps the fake can serve; Options.Apps picks a subset.
+// It is never modified: AllApps hands out copies.
 var allApps = []string{"notes", "files", "dav", "deck", "tables", "files_sharing", "spreed", "webhook_listeners", "activity", "notifications", "oauth2"}
 
 // AllApps returns every app the fake can serve.
