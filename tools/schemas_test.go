@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"sort"
 	"testing"
 	"time"
 
@@ -44,22 +45,42 @@ func reflectedSchemas(t *testing.T) map[string]toolSchemas {
 // TestSchemasCurrent: schemas.json, which the server loads instead of
 // reflecting at start, equals what reflection gives today.
 func TestSchemasCurrent(t *testing.T) {
-	want, err := json.MarshalIndent(reflectedSchemas(t), "", "  ")
-	if err != nil {
-		t.Fatal(err)
+	byName := reflectedSchemas(t)
+	names := make([]string, 0, len(byName))
+	for n, sc := range byName {
+		for _, raw := range []json.RawMessage{sc.Input, sc.Output} {
+			var buf bytes.Buffer
+			if err := json.Compact(&buf, raw); err != nil {
+				t.Fatalf("%s: %v", n, err)
+			}
+			if bytes.ContainsAny(buf.Bytes(), "\t\n") {
+				t.Fatalf("%s: compact schema holds a tab or newline", n)
+			}
+		}
+		names = append(names, n)
 	}
-	want = append(want, '\n')
+	sort.Strings(names)
+	for n, sc := range byName {
+		var in, out bytes.Buffer
+		_ = json.Compact(&in, sc.Input)
+		_ = json.Compact(&out, sc.Output)
+		byName[n] = toolSchemas{Input: in.Bytes(), Output: out.Bytes()}
+	}
+	want := formatSchemas(byName, names)
 	if *update {
-		if err := os.WriteFile("schemas.json", want, 0o644); err != nil {
+		if err := os.WriteFile("schemas.tsv", want, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := os.ReadFile("schemas.json")
+	got, err := os.ReadFile("schemas.tsv")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatal("schemas.json is stale: run go test ./tools -run 'TestSchemasCurrent|TestToolSurface' -update")
+		t.Fatal("schemas.tsv is stale: run go test ./tools -run 'TestSchemasCurrent|TestToolSurface' -update")
+	}
+	if parsed := parseSchemas(got); len(parsed) != len(names) {
+		t.Fatalf("schemas.tsv parses to %d tools, want %d", len(parsed), len(names))
 	}
 }
 

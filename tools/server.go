@@ -1,12 +1,39 @@
 package tools
 
 import (
+	"context"
+	"encoding/json"
+
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 )
 
 // NewServer builds the MCP server with the registry's tools and filters, input
 // validation and panic recovery. The transport (stdio) is the caller's.
+//
+// The tools are registered in the background: mcp-go re-reads every schema
+// as it registers a tool, which takes milliseconds that initialize does not
+// need. Any request other than initialize and ping waits until registration
+// is done, so no client ever sees a partial tool list.
 func NewServer(reg *Registry, version, instructions string) *server.MCPServer {
+	ready := make(chan struct{})
+	hooks := &server.Hooks{}
+	hooks.AddOnRequestInitialization(func(ctx context.Context, _ any, message any) error {
+		select {
+		case <-ready:
+			return nil
+		default:
+		}
+		if raw, ok := message.(json.RawMessage); ok && isLifecycleRequest(raw) {
+			return nil
+		}
+		select {
+		case <-ready:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
 	opts := []server.ServerOption{
 		server.WithInstructions(instructions),
 		server.WithToolCapabilities(false),
@@ -15,9 +42,25 @@ func NewServer(reg *Registry, version, instructions string) *server.MCPServer {
 		server.WithResourceRecovery(),
 		server.WithInputSchemaValidation(),
 		server.WithTitle("Nextcloud"),
+		server.WithHooks(hooks),
 	}
 	opts = append(opts, reg.ServerOptions()...)
 	s := server.NewMCPServer("nextcloud-mcp", version, opts...)
-	reg.Register(s)
+	go func() {
+		defer close(ready)
+		reg.Register(s)
+	}()
 	return s
+}
+
+// isLifecycleRequest reports whether a request may be answered before the
+// tools are registered: initialize and ping depend on no tool.
+func isLifecycleRequest(raw json.RawMessage) bool {
+	var m struct {
+		Method mcp.MCPMethod `json:"method"`
+	}
+	if json.Unmarshal(raw, &m) != nil {
+		return false
+	}
+	return m.Method == mcp.MethodInitialize || m.Method == mcp.MethodPing
 }
