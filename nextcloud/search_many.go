@@ -23,6 +23,9 @@ type SearchManyOptions struct {
 	// Concurrency caps providers asked at once; 0 means 4, which keeps a
 	// small server (PHP workers) responsive while still overlapping waits.
 	Concurrency int
+	// Done, when set, is called after each provider answers or gives up,
+	// with how many have finished; calls never overlap.
+	Done func(finished, total int)
 }
 
 // SearchMany asks every provider the same query at once, each under its own
@@ -38,10 +41,22 @@ func (c *Client) SearchMany(ctx context.Context, providers []string, q SearchQue
 	out := make([]SearchOutcome, len(providers))
 	sem := make(chan struct{}, o.Concurrency)
 	var wg sync.WaitGroup
+	var doneMu sync.Mutex
+	finished := 0
+	report := func() {
+		if o.Done == nil {
+			return
+		}
+		doneMu.Lock()
+		defer doneMu.Unlock()
+		finished++
+		o.Done(finished, len(providers))
+	}
 	for i, id := range providers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer report()
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():

@@ -167,7 +167,9 @@ func searchUnifiedTool(d *Deps) Tool {
 			timeout = time.Duration(max(in.Timeout, 0.1) * float64(time.Second))
 		}
 		q := nextcloud.SearchQuery{Term: in.Query, Limit: cmp.Or(in.Limit, 5), Cursor: nextcloud.SearchCursor(in.Cursor)}
-		outcomes := call.Client.SearchMany(ctx, ids, q, nextcloud.SearchManyOptions{Timeout: timeout})
+		outcomes := call.Client.SearchMany(ctx, ids, q, nextcloud.SearchManyOptions{Timeout: timeout, Done: func(finished, total int) {
+			call.Progress(ctx, float64(finished), float64(total), "search providers answered")
+		}})
 		for _, oc := range outcomes {
 			p := known[oc.Provider]
 			if oc.Err != nil {
