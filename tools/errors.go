@@ -54,7 +54,7 @@ func ErrorResult(err error) *mcp.CallToolResult {
 func Explain(err error) string {
 	var ie *InputError
 	if errors.As(err, &ie) {
-		return ie.Msg
+		return sentence(ie.Msg)
 	}
 	if errors.Is(err, auth.ErrNoCredentials) {
 		return err.Error() + "."
@@ -151,4 +151,18 @@ func explainTransport(err error) string {
 		return fmt.Sprintf("The server name %q cannot be resolved: check the server URL (NEXTCLOUD_HOST or the login) and your network or VPN.", dnsErr.Name)
 	}
 	return ""
+}
+
+// sentence ends a message with a stop. The first letter stays as it is:
+// messages often start with an argument name such as note_id, which must
+// keep its spelling to be recognised.
+func sentence(msg string) string {
+	msg = strings.TrimSpace(msg)
+	if msg == "" {
+		return msg
+	}
+	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") && !strings.HasSuffix(msg, "!") {
+		msg += "."
+	}
+	return msg
 }

@@ -44,8 +44,12 @@ func TestExplainStatuses(t *testing.T) {
 }
 
 func TestExplainOtherFailures(t *testing.T) {
-	if msg := Explain(inputErrorf("limit must be positive")); msg != "limit must be positive" {
+	// Input errors read as one sentence, their first word (often an argument name) untouched.
+	if msg := Explain(inputErrorf("limit must be positive")); msg != "limit must be positive." {
 		t.Errorf("input error: %q", msg)
+	}
+	if msg := Explain(inputErrorf("note_id is required.")); msg != "note_id is required." {
+		t.Errorf("input error with its own stop: %q", msg)
 	}
 	missing := fmt.Errorf("the Notes app is not installed: %w", nextcloud.ErrAppMissing)
 	if msg := Explain(missing); !strings.Contains(msg, "admin") || !strings.Contains(msg, "Notes app") {
