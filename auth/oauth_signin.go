@@ -59,7 +59,7 @@ type OAuthSignedIn struct {
 
 // DefaultOAuthScopes are asked for when --scope is not given: an identity
 // and a refresh token, so the session outlives the first access token.
-var DefaultOAuthScopes = []string{"openid", "offline_access"}
+func DefaultOAuthScopes() []string { return []string{"openid", "offline_access"} }
 
 // Run signs in and stores the session.
 func (s *OAuthSignIn) Run(ctx context.Context, req OAuthRequest) (*OAuthSignedIn, error) {
@@ -98,7 +98,7 @@ func (s *OAuthSignIn) Run(ctx context.Context, req OAuthRequest) (*OAuthSignedIn
 	}
 	scopes := req.Scopes
 	if len(scopes) == 0 {
-		scopes = DefaultOAuthScopes
+		scopes = DefaultOAuthScopes()
 	}
 	login := &OAuthLogin{
 		Endpoints: ep, ClientID: req.ClientID, ClientSecret: req.ClientSecret, Scopes: scopes,
