@@ -109,16 +109,8 @@ func (a *notesApp) guard(h func(w http.ResponseWriter, r *http.Request, u *User)
 			writeRouteNotFound(w)
 			return
 		}
-		u, fail := a.s.userFor(r, true)
-		switch fail {
-		case authBearerRefused:
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "CORS requires basic auth"})
-			return
-		case authWrong:
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": ""})
-			return
-		case authMissing:
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Current user is not logged in"})
+		u := a.s.appRESTUser(w, r)
+		if u == nil {
 			return
 		}
 		h(w, r, u)

@@ -127,16 +127,8 @@ func (a *tablesApp) restHandler(h func(w http.ResponseWriter, r *http.Request, u
 			writeMissingAppRoute(w)
 			return
 		}
-		u, fail := a.s.userFor(r, true)
-		switch fail {
-		case authMissing:
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "Current user is not logged in"})
-			return
-		case authBearerRefused:
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": "CORS requires basic auth"})
-			return
-		case authWrong:
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"message": ""})
+		u := a.s.appRESTUser(w, r)
+		if u == nil {
 			return
 		}
 		a.mu.Lock()
@@ -148,7 +140,7 @@ func (a *tablesApp) restHandler(h func(w http.ResponseWriter, r *http.Request, u
 func (a *tablesApp) ocsApp(h func(w http.ResponseWriter, r *http.Request, u *User)) func(w http.ResponseWriter, r *http.Request, u *User) {
 	return func(w http.ResponseWriter, r *http.Request, u *User) {
 		if !a.s.HasApp("tables") {
-			writeOCSError(w, r, http.StatusNotFound, 998, "Invalid query, please check the syntax. API specifications are here: http://www.freedesktop.org/wiki/Specifications/open-collaboration-services.")
+			writeOCSUnknownRoute(w, r)
 			return
 		}
 		a.mu.Lock()

@@ -65,7 +65,7 @@ func (a *tablesApp) createColumnV2(w http.ResponseWriter, r *http.Request, u *Us
 	switch typ {
 	case "text", "number", "selection", "datetime", "usergroup":
 	default:
-		writeOCSError(w, r, http.StatusNotFound, 998, "Invalid query, please check the syntax. API specifications are here: http://www.freedesktop.org/wiki/Specifications/open-collaboration-services.")
+		writeOCSUnknownRoute(w, r) // no such route for that column type
 		return
 	}
 	m := tablesBody(r)
