@@ -41,9 +41,8 @@ func (s *Server) capabilities() map[string]any {
 	if s.apps["notifications"] {
 		caps["notifications"] = map[string]any{"ocs-endpoints": []string{"list", "get", "delete", "delete-all"}}
 	}
-	if s.apps["webhook_listeners"] {
-		caps["webhook_listeners"] = map[string]any{"version": "1.1.0"}
-	}
+	// webhook_listeners announces no capability block on a real server: clients
+	// detect it by version (30+) and by asking its API.
 	if s.apps["oauth2"] {
 		caps["oauth2"] = map[string]any{"enabled": true}
 	}
