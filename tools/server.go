@@ -18,6 +18,7 @@ import (
 func NewServer(reg *Registry, version, instructions string) *server.MCPServer {
 	ready := make(chan struct{})
 	hooks := &server.Hooks{}
+	hooks.AddAfterCallTool(rewriteValidationError)
 	hooks.AddOnRequestInitialization(func(ctx context.Context, _ any, message any) error {
 		select {
 		case <-ready:
