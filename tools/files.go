@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/mark3labs/mcp-go/server"
 
@@ -85,12 +86,37 @@ func (in *FilesListInput) Validate() error {
 	return err
 }
 
+// FileInfo describes a file or folder in tool results: nextcloud.FileEntry
+// with a description on every field, so the model knows what it reads.
+type FileInfo struct {
+	Path        string    `json:"path" jsonschema_description:"Path from the root of the user's files, e.g. /Documents/a b.txt."`
+	Name        string    `json:"name" jsonschema_description:"The last part of the path."`
+	IsDir       bool      `json:"is_dir" jsonschema_description:"True for a folder."`
+	ETag        string    `json:"etag,omitempty" jsonschema_description:"Pass it as if_match to nc_webdav_write_file to replace the file only if nobody changed it."`
+	Size        int64     `json:"size" jsonschema_description:"Size in bytes; for a folder, of everything inside."`
+	Modified    time.Time `json:"modified,omitzero" jsonschema_description:"Last change (RFC 3339)."`
+	ContentType string    `json:"content_type,omitempty" jsonschema_description:"MIME type, e.g. text/markdown or application/pdf."`
+	FileID      int64     `json:"file_id,omitempty" jsonschema_description:"Nextcloud's file id (stays the same across renames; activity and sharing use it)."`
+	Permissions string    `json:"permissions,omitempty" jsonschema_description:"Nextcloud's permission letters: R share, G read, D delete, N rename, V move, W write, C/K create inside."`
+	Favorite    bool      `json:"favorite,omitempty" jsonschema_description:"True when the user starred it."`
+}
+
+func fileInfo(e nextcloud.FileEntry) FileInfo { return FileInfo(e) }
+
+func fileInfos(es []nextcloud.FileEntry) []FileInfo {
+	out := make([]FileInfo, len(es))
+	for i, e := range es {
+		out[i] = fileInfo(e)
+	}
+	return out
+}
+
 // FilesListOutput is a folder with its direct children.
 type FilesListOutput struct {
 	Path string `json:"path" jsonschema_description:"The listed folder."`
 	// ETag of the folder itself; it changes when anything below changes.
-	ETag    string                `json:"etag,omitempty" jsonschema_description:"The folder's etag; it changes when anything inside changes."`
-	Entries []nextcloud.FileEntry `json:"entries" jsonschema_description:"Files and folders in it."`
+	ETag    string     `json:"etag,omitempty" jsonschema_description:"The folder's etag; it changes when anything inside changes."`
+	Entries []FileInfo `json:"entries" jsonschema_description:"Files and folders in it."`
 	// Total is the number of children; Truncated says entries holds fewer.
 	Total     int  `json:"total" jsonschema_description:"How many matched in all, before the limit."`
 	Truncated bool `json:"truncated,omitempty" jsonschema_description:"True when more matched than are listed; narrow the query or raise the limit."`
@@ -112,10 +138,7 @@ func filesListTool(d *Deps) Tool {
 		if !self.IsDir {
 			return FilesListOutput{}, inputErrorf("%q is a file, not a folder: use nc_webdav_get_info or nc_webdav_read_file on it.", dp)
 		}
-		out := FilesListOutput{Path: self.Path, ETag: self.ETag, Entries: children, Total: len(children)}
-		if out.Entries == nil {
-			out.Entries = []nextcloud.FileEntry{}
-		}
+		out := FilesListOutput{Path: self.Path, ETag: self.ETag, Entries: fileInfos(children), Total: len(children)}
 		if len(out.Entries) > filesListCap {
 			out.Entries, out.Truncated = out.Entries[:filesListCap], true
 		}
@@ -132,13 +155,13 @@ func filesInfoTool(d *Deps) Tool {
 		Description: "Describe one file or folder without downloading it: size, modified time, content type, etag, " +
 			"file id, permissions, favorite. The etag is what nc_webdav_write_file takes as if_match to replace the file safely.",
 		Hints: readHints,
-	}, func(ctx context.Context, call *Call, in FilesPathInput) (nextcloud.FileEntry, error) {
+	}, func(ctx context.Context, call *Call, in FilesPathInput) (FileInfo, error) {
 		dp, _ := cleanFilePath("path", in.Path)
 		e, err := call.Client.Stat(ctx, dp)
 		if err != nil {
-			return nextcloud.FileEntry{}, about(err, "file %q", dp)
+			return FileInfo{}, about(err, "file %q", dp)
 		}
-		return *e, nil
+		return fileInfo(*e), nil
 	})
 }
 
@@ -411,9 +434,9 @@ func (in *FilesSearchInput) Validate() error {
 
 // FilesSearchOutput is a page of search results.
 type FilesSearchOutput struct {
-	Results []nextcloud.FileEntry `json:"results" jsonschema_description:"Matching files and folders."`
-	Count   int                   `json:"count" jsonschema_description:"How many are in this page."`
-	Offset  int                   `json:"offset" jsonschema_description:"Where this page starts."`
+	Results []FileInfo `json:"results" jsonschema_description:"Matching files and folders."`
+	Count   int        `json:"count" jsonschema_description:"How many are in this page."`
+	Offset  int        `json:"offset" jsonschema_description:"Where this page starts."`
 	// NextOffset is set when the page is full, so more results may follow.
 	NextOffset int `json:"next_offset,omitempty" jsonschema_description:"Pass as offset to get the next page; absent when there is no more."`
 }
@@ -455,10 +478,7 @@ func filesSearchTool(d *Deps) Tool {
 			}
 			return FilesSearchOutput{}, about(err, "the search in %q", scope)
 		}
-		if hits == nil {
-			hits = []nextcloud.FileEntry{}
-		}
-		out := FilesSearchOutput{Results: hits, Count: len(hits), Offset: in.Offset}
+		out := FilesSearchOutput{Results: fileInfos(hits), Count: len(hits), Offset: in.Offset}
 		if len(hits) == limit {
 			out.NextOffset = in.Offset + limit
 		}
@@ -488,8 +508,8 @@ func (in *FilesFavoritesInput) Validate() error {
 
 // FilesFavoritesOutput lists favorites.
 type FilesFavoritesOutput struct {
-	Favorites []nextcloud.FileEntry `json:"favorites" jsonschema_description:"Files and folders marked as favorite."`
-	Count     int                   `json:"count" jsonschema_description:"How many are listed."`
+	Favorites []FileInfo `json:"favorites" jsonschema_description:"Files and folders marked as favorite."`
+	Count     int        `json:"count" jsonschema_description:"How many are listed."`
 }
 
 func filesFavoritesTool(d *Deps) Tool {
@@ -504,9 +524,6 @@ func filesFavoritesTool(d *Deps) Tool {
 		if err != nil {
 			return FilesFavoritesOutput{}, about(err, "the favorites in %q", scope)
 		}
-		if favs == nil {
-			favs = []nextcloud.FileEntry{}
-		}
-		return FilesFavoritesOutput{Favorites: favs, Count: len(favs)}, nil
+		return FilesFavoritesOutput{Favorites: fileInfos(favs), Count: len(favs)}, nil
 	})
 }
