@@ -288,7 +288,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 			return nil, err
 		}
 		resp, err := c.http.Do(req)
-		retry, locked := retryable(resp, err)
+		retry, locked := retryable(r.Method, resp, err)
 		if locked {
 			lockedAttempts++
 		}

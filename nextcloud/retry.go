@@ -13,7 +13,8 @@ import (
 )
 
 // RetryPolicy bounds how a request is retried. Only idempotent requests are
-// retried, only on 429/503 and connection resets; 423 has its own short budget;
+// retried, only on 429/503, and on connection resets only when they merely
+// read; 423 has its own short budget;
 // 401 is never retried because each failed login feeds brute-force throttling.
 type RetryPolicy struct {
 	MaxAttempts       int           // total attempts for 429/503/reset, including the first
@@ -36,11 +37,24 @@ func idempotent(method string) bool {
 	return false
 }
 
+// safe methods only read: repeating one can never be observed.
+func safe(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, "PROPFIND", "REPORT", "SEARCH":
+		return true
+	}
+	return false
+}
+
 // retryable reports whether the outcome of one attempt may be retried, and
-// which budget it draws on.
-func retryable(resp *http.Response, err error) (retry bool, locked bool) {
+// which budget it draws on. A 429 or 503 means the server did not act, so
+// any idempotent request may go again. A connection that broke mid-request
+// is different: the server may have acted already, and a repeated MOVE,
+// MKCOL or conditional PUT would then fail (or report "exists") although
+// the first one worked; so only requests that merely read are repeated.
+func retryable(method string, resp *http.Response, err error) (retry bool, locked bool) {
 	if err != nil {
-		return isConnReset(err), false
+		return safe(method) && isConnReset(err), false
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:

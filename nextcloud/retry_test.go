@@ -171,3 +171,36 @@ func TestRetriedPUTResendsBody(t *testing.T) {
 		t.Errorf("content %q after the retry, want %q", got, content)
 	}
 }
+
+// A connection that breaks mid-MOVE may have moved the file already; a retry
+// would answer 404 or 412 for a move that worked. So it is not repeated,
+// while a 503 (the server did not act) is.
+func TestDroppedConnectionRetriesOnlyReads(t *testing.T) {
+	fake, c := retryFixture(t, nextcloud.Options{},
+		ncfake.Fault{Method: "MOVE", Times: 1, Drop: true})
+	if err := fake.PutFile("admin", "/a.txt", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	before := fake.RequestCount()
+	if _, err := c.Move(context.Background(), "/a.txt", "/b.txt", false); err == nil {
+		t.Fatal("a dropped MOVE must surface as an error, not be repeated")
+	}
+	moves := 0
+	for _, r := range fake.Requests()[before:] {
+		if r.Method == "MOVE" {
+			moves++
+		}
+	}
+	if moves != 1 {
+		t.Fatalf("%d MOVE requests after a dropped connection, want 1", moves)
+	}
+
+	fake, c = retryFixture(t, nextcloud.Options{},
+		ncfake.Fault{Method: "MOVE", Times: 1, Status: http.StatusServiceUnavailable})
+	if err := fake.PutFile("admin", "/a.txt", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Move(context.Background(), "/a.txt", "/b.txt", false); err != nil {
+		t.Fatalf("MOVE after one 503: %v", err)
+	}
+}
