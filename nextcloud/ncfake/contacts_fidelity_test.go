@@ -20,6 +20,7 @@ func vcardPropNames(data string) []string {
 
 // TestCardDAVFidelity replays carddav/ in recorded order.
 func TestCardDAVFidelity(t *testing.T) {
+	recordingsDir(t) // skip (or fail in CI) here, not inside a subtest
 	s := New(Options{})
 	run := func(file string, headers ...string) (recording, *httptest.ResponseRecorder) {
 		t.Helper()
