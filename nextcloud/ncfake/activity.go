@@ -66,12 +66,12 @@ const (
 )
 
 func (a *activityApp) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+activityBase, a.s.ocsAppHandler("activity", a.list))
-	mux.HandleFunc("GET "+activityBase+"/{filter}", a.s.ocsAppHandler("activity", a.list))
-	mux.HandleFunc("GET "+notificationsBase, a.s.ocsAppHandler("notifications", a.listNotifications))
-	mux.HandleFunc("DELETE "+notificationsBase, a.s.ocsAppHandler("notifications", a.dismissAll))
-	mux.HandleFunc("GET "+notificationsBase+"/{id}", a.s.ocsAppHandler("notifications", a.getNotification))
-	mux.HandleFunc("DELETE "+notificationsBase+"/{id}", a.s.ocsAppHandler("notifications", a.dismiss))
+	mux.HandleFunc("GET "+activityBase, a.s.ocsAppHandler("activity", nil, a.list))
+	mux.HandleFunc("GET "+activityBase+"/{filter}", a.s.ocsAppHandler("activity", nil, a.list))
+	mux.HandleFunc("GET "+notificationsBase, a.s.ocsAppHandler("notifications", nil, a.listNotifications))
+	mux.HandleFunc("DELETE "+notificationsBase, a.s.ocsAppHandler("notifications", nil, a.dismissAll))
+	mux.HandleFunc("GET "+notificationsBase+"/{id}", a.s.ocsAppHandler("notifications", nil, a.getNotification))
+	mux.HandleFunc("DELETE "+notificationsBase+"/{id}", a.s.ocsAppHandler("notifications", nil, a.dismiss))
 }
 
 // AddActivity records an activity in affectedUser's stream and returns its id.

@@ -126,7 +126,7 @@ func (a *deckApp) routes(mux *http.ServeMux) {
 
 	ocs := func(pattern string, h func(w http.ResponseWriter, r *http.Request, u *User)) {
 		method, path, _ := strings.Cut(pattern, " ")
-		mux.HandleFunc(method+" /ocs/v2.php/apps/deck/api/v1.0"+path, a.s.ocsHandler(a.ocsApp(h)))
+		mux.HandleFunc(method+" /ocs/v2.php/apps/deck/api/v1.0"+path, a.s.ocsAppHandler("deck", &a.mu, h))
 	}
 	ocs("GET /cards/{cardId}/comments", a.listComments)
 	ocs("POST /cards/{cardId}/comments", a.createComment)
@@ -135,42 +135,16 @@ func (a *deckApp) routes(mux *http.ServeMux) {
 	ocs("GET /config", a.config)
 }
 
-// restHandler authenticates like an index.php app route and answers a 404
-// page when Deck is disabled, as Nextcloud does for an unknown app route.
-func (a *deckApp) restHandler(h func(w http.ResponseWriter, r *http.Request, u *User)) http.HandlerFunc {
+// restHandler serves a Deck REST route; only API versions 1.0 and 1.1 exist.
+func (a *deckApp) restHandler(h handlerFunc) http.HandlerFunc {
+	next := a.s.appRESTHandler("deck", &a.mu, h)
 	return func(w http.ResponseWriter, r *http.Request) {
-		if v := r.PathValue("ver"); !a.s.HasApp("deck") || (v != "v1.0" && v != "v1.1") {
-			writeMissingAppRoute(w)
+		if v := r.PathValue("ver"); v != "v1.0" && v != "v1.1" {
+			writeAppRouteNotFound(w)
 			return
 		}
-		u := a.s.appRESTUser(w, r)
-		if u == nil {
-			return
-		}
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		h(w, r, u)
+		next(w, r)
 	}
-}
-
-// ocsApp answers the OCS "invalid query" 404 when Deck is disabled.
-func (a *deckApp) ocsApp(h func(w http.ResponseWriter, r *http.Request, u *User)) func(w http.ResponseWriter, r *http.Request, u *User) {
-	return func(w http.ResponseWriter, r *http.Request, u *User) {
-		if !a.s.HasApp("deck") {
-			writeOCSUnknownRoute(w, r)
-			return
-		}
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		h(w, r, u)
-	}
-}
-
-// writeAppRouteMissing is Nextcloud's answer for an index.php route of an
-// app that is not enabled: a 404 page, no JSON.
-func writeMissingAppRoute(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-	w.WriteHeader(http.StatusNotFound)
 }
 
 // deckFail is Deck's plain error shape.

@@ -61,7 +61,7 @@ func (a *notesApp) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /index.php/apps/notes/api/", a.guard(func(w http.ResponseWriter, _ *http.Request, _ *User) {
 		writeNotesJSON(w, http.StatusBadRequest, []any{})
 	}))
-	mux.HandleFunc("/index.php/apps/notes/", func(w http.ResponseWriter, _ *http.Request) { writeRouteNotFound(w) })
+	mux.HandleFunc("/index.php/apps/notes/", func(w http.ResponseWriter, _ *http.Request) { writeAppRouteNotFound(w) })
 }
 
 // AddNote stores a note for user (seeding and tests) and returns its id.
@@ -87,34 +87,16 @@ func (s *Server) Note(user string, id int) (content string, ok bool) {
 	return n.content, true
 }
 
-// writeRouteNotFound is Nextcloud's HTML 404 for an index.php route no
-// enabled app serves (errors/24).
-func writeRouteNotFound(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/html; charset=UTF-8")
-	w.WriteHeader(http.StatusNotFound)
-	_, _ = w.Write([]byte("<!DOCTYPE html>\n<html><head><title>Nextcloud</title></head><body><h2>Page not found</h2></body></html>\n"))
-}
-
 func writeNotesJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("X-Notes-API-Versions", notesAPIVersions)
 	writeJSON(w, status, v)
 }
 
-// guard answers for a disabled app and authenticates like the Notes CORS
-// middleware: Basic only, Bearer refused, failures as JSON without the
-// Notes version header.
-func (a *notesApp) guard(h func(w http.ResponseWriter, r *http.Request, u *User)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if !a.s.HasApp("notes") {
-			writeRouteNotFound(w)
-			return
-		}
-		u := a.s.appRESTUser(w, r)
-		if u == nil {
-			return
-		}
-		h(w, r, u)
-	}
+// guard serves a Notes route: Notes' CORS middleware authenticates (Basic
+// only), and its failures carry no Notes version header. Handlers lock for
+// themselves.
+func (a *notesApp) guard(h handlerFunc) http.HandlerFunc {
+	return a.s.appRESTHandler("notes", nil, h)
 }
 
 // withNote resolves {id} to the user's note, answering 400 for a
@@ -126,7 +108,7 @@ func (a *notesApp) withNote(h func(w http.ResponseWriter, r *http.Request, u *Us
 			if r.Method == http.MethodGet {
 				writeNotesJSON(w, http.StatusBadRequest, []any{})
 			} else {
-				writeRouteNotFound(w)
+				writeAppRouteNotFound(w)
 			}
 			return
 		}

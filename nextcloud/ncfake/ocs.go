@@ -52,12 +52,6 @@ func writeWrongPassword(w http.ResponseWriter) {
 	_, _ = w.Write([]byte("<?xml version=\"1.0\"?>\n<ocs>\n <meta>\n  <status>failure</status>\n  <statuscode>997</statuscode>\n  <message>Unauthorised</message>\n </meta>\n <data/>\n</ocs>\n"))
 }
 
-// writeOCSUnknownRoute is the answer for an OCS route no installed app
-// serves, which is also how a missing app looks (ocs/26-27, errors/23).
-func writeOCSUnknownRoute(w http.ResponseWriter, r *http.Request) {
-	writeOCSError(w, r, http.StatusNotFound, 404, "Invalid query, please check the syntax. API specifications are here: http://www.freedesktop.org/wiki/Specifications/open-collaboration-services.\n")
-}
-
 // writeNotLoggedIn is the answer without credentials: 401 JSON on v1 and v2 alike.
 func writeNotLoggedIn(w http.ResponseWriter, r *http.Request) {
 	meta := map[string]any{"status": "failure", "statuscode": 997, "message": "Current user is not logged in"}

@@ -73,7 +73,7 @@ func (a *sharingApp) routes(mux *http.ServeMux) {
 	for _, v := range []string{"/ocs/v1.php", "/ocs/v2.php"} {
 		base := v + sharingBase
 		h := func(fn func(http.ResponseWriter, *http.Request, *User)) http.HandlerFunc {
-			return a.s.ocsAppHandler("files_sharing", fn)
+			return a.s.ocsAppHandler("files_sharing", nil, fn)
 		}
 		mux.HandleFunc("GET "+base+"/shares", h(a.list))
 		mux.HandleFunc("POST "+base+"/shares", h(a.create))

@@ -83,7 +83,7 @@ const (
 func (a *tablesApp) routes(mux *http.ServeMux) {
 	rest := func(pattern string, h func(w http.ResponseWriter, r *http.Request, u *User)) {
 		method, path, _ := strings.Cut(pattern, " ")
-		mux.HandleFunc(method+" "+tablesREST+path, a.restHandler(h))
+		mux.HandleFunc(method+" "+tablesREST+path, a.s.appRESTHandler("tables", &a.mu, h))
 	}
 	rest("GET /tables", a.listTables)
 	rest("POST /tables", a.createTable)
@@ -105,7 +105,7 @@ func (a *tablesApp) routes(mux *http.ServeMux) {
 
 	ocs := func(pattern string, h func(w http.ResponseWriter, r *http.Request, u *User)) {
 		method, path, _ := strings.Cut(pattern, " ")
-		mux.HandleFunc(method+" "+tablesOCS+path, a.s.ocsHandler(a.ocsApp(h)))
+		mux.HandleFunc(method+" "+tablesOCS+path, a.s.ocsAppHandler("tables", &a.mu, h))
 	}
 	ocs("GET /init", a.init)
 	ocs("GET /tables", a.listTables)
@@ -117,36 +117,6 @@ func (a *tablesApp) routes(mux *http.ServeMux) {
 	ocs("GET /columns/{nodeType}/{nodeId}", a.listColumnsV2)
 	ocs("POST /columns/{type}", a.createColumnV2)
 	ocs("POST /tables/{tableId}/rows", a.createRow)
-}
-
-// restHandler authenticates like an index.php app route and answers a 404
-// page when Tables is disabled.
-func (a *tablesApp) restHandler(h func(w http.ResponseWriter, r *http.Request, u *User)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if !a.s.HasApp("tables") {
-			writeMissingAppRoute(w)
-			return
-		}
-		u := a.s.appRESTUser(w, r)
-		if u == nil {
-			return
-		}
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		h(w, r, u)
-	}
-}
-
-func (a *tablesApp) ocsApp(h func(w http.ResponseWriter, r *http.Request, u *User)) func(w http.ResponseWriter, r *http.Request, u *User) {
-	return func(w http.ResponseWriter, r *http.Request, u *User) {
-		if !a.s.HasApp("tables") {
-			writeOCSUnknownRoute(w, r)
-			return
-		}
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		h(w, r, u)
-	}
 }
 
 func isTablesOCS(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/ocs/") }

@@ -72,7 +72,7 @@ func newTalkApp(s *Server) *talkApp {
 
 func (a *talkApp) routes(mux *http.ServeMux) {
 	h := func(fn func(http.ResponseWriter, *http.Request, *User)) http.HandlerFunc {
-		return a.s.ocsAppHandler("spreed", fn)
+		return a.s.ocsAppHandler("spreed", nil, fn)
 	}
 	mux.HandleFunc("GET "+talkV4+"/room", h(a.listRooms))
 	mux.HandleFunc("POST "+talkV4+"/room", h(a.createRoom))

@@ -70,11 +70,7 @@ func (a *webhooksApp) routes(mux *http.ServeMux) {
 // "Invalid query" 404 (recorded in ocs/26), and the admin-setting middleware
 // refuses non-admins with 403.
 func (a *webhooksApp) guard(h func(w http.ResponseWriter, r *http.Request, u *User)) http.HandlerFunc {
-	return a.s.ocsHandler(func(w http.ResponseWriter, r *http.Request, u *User) {
-		if !a.s.HasApp("webhook_listeners") {
-			writeOCSError(w, r, http.StatusNotFound, http.StatusNotFound, "Invalid query, please check the syntax. API specifications are here: http://www.freedesktop.org/wiki/Specifications/open-collaboration-services.\n")
-			return
-		}
+	return a.s.ocsAppHandler("webhook_listeners", nil, func(w http.ResponseWriter, r *http.Request, u *User) {
 		if !hasGroup(u, "admin") {
 			writeOCSError(w, r, http.StatusForbidden, http.StatusForbidden, "Logged in account must be an admin")
 			return
