@@ -121,7 +121,7 @@ func (a *filesApp) handlePut(w http.ResponseWriter, r *http.Request, u *User, p 
 		}
 	}
 	var mtime int64
-	if v := r.Header.Get("X-OC-MTime"); v != "" {
+	if v := r.Header.Get("X-OC-MTime"); v != "" && !a.ignoreMtime {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
 			mtime = n
 			w.Header().Set("X-OC-MTime", "accepted")
@@ -301,8 +301,10 @@ type davPropertyUpdate struct {
 }
 
 // liveProps are computed by Nextcloud; PROPPATCH cannot set them (webdav/32).
+// {DAV:}getetag is not among them: Nextcloud's FilesPlugin takes it out of
+// Sabre's protected list and stores the value as the file's etag.
 var liveProps = map[string]bool{
-	nsDAV + " getetag": true, nsDAV + " getlastmodified": true, nsDAV + " getcontentlength": true,
+	nsDAV + " getlastmodified": true, nsDAV + " getcontentlength": true,
 	nsDAV + " getcontenttype": true, nsDAV + " resourcetype": true, nsDAV + " quota-available-bytes": true,
 	nsDAV + " quota-used-bytes": true, nsOwnCloud + " fileid": true, nsOwnCloud + " id": true,
 	nsOwnCloud + " permissions": true, nsOwnCloud + " size": true, nsOwnCloud + " owner-id": true,
@@ -346,6 +348,9 @@ func (a *filesApp) handleProppatch(w http.ResponseWriter, r *http.Request, u *Us
 		writeFileNotFound(w, p)
 		return
 	}
+	if !checkConditions(w, r, m) {
+		return
+	}
 	failed := -1
 	for i, o := range ops {
 		if liveProps[o.name.Space+" "+o.name.Local] {
@@ -370,6 +375,11 @@ func (a *filesApp) handleProppatch(w http.ResponseWriter, r *http.Request, u *Us
 			case key == nsOwnCloud+" favorite":
 				v := strings.TrimSpace(o.value)
 				m.favorite = !o.remove && (v == "1" || v == "true")
+			case key == nsDAV+" getetag" && !o.remove:
+				// Node::setEtag stores the value; PROPFIND quotes it.
+				if v := strings.Trim(strings.TrimSpace(o.value), `"`); v != "" {
+					m.etag = v
+				}
 			case o.remove:
 				delete(m.dead, key)
 			default:
