@@ -75,7 +75,7 @@ func defaultTaskList(ctx context.Context, c *nextcloud.Client) (nextcloud.Calend
 			}
 		}
 	}
-	return nextcloud.Calendar{}, inputErrorf("there is no writable task list (a calendar that holds VTODO; Nextcloud's default \"personal\" calendar "+
+	return nextcloud.Calendar{}, inputErrorf("there is no writable task list (a calendar that holds VTODO; Nextcloud's default \"personal\" calendar " +
 		"holds events only): create one with nc_calendar_create_calendar and components [\"VTODO\"]")
 }
 
