@@ -602,3 +602,54 @@ func (a *talkApp) setExpiration(w http.ResponseWriter, r *http.Request, u *User)
 	}
 	writeOCS(w, r, []any{})
 }
+
+// EditTalkMessage edits a comment as actor would through Talk (talk/38).
+func (s *Server) EditTalkMessage(token, actor string, id int, text string) bool {
+	return s.talk.onComment(token, id, func(a *talkApp, room *talkRoom, m *talkMessage) { a.editLocked(room, m, actor, text) })
+}
+
+// DeleteTalkMessage deletes a comment as actor would through Talk (talk/39).
+func (s *Server) DeleteTalkMessage(token, actor string, id int) bool {
+	return s.talk.onComment(token, id, func(a *talkApp, room *talkRoom, m *talkMessage) { a.deleteLocked(room, m, actor) })
+}
+
+// ReactTalk adds actor's reaction to a comment, with its "reaction" system
+// message (talk/31, 40).
+func (s *Server) ReactTalk(token, actor string, id int, emoji string) bool {
+	return s.talk.onComment(token, id, func(a *talkApp, room *talkRoom, m *talkMessage) { a.reactLocked(room, m, actor, emoji) })
+}
+
+// onComment runs fn on a comment of a conversation under the lock and
+// reports whether there was one.
+func (a *talkApp) onComment(token string, id int, fn func(*talkApp, *talkRoom, *talkMessage)) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	room := a.rooms[token]
+	if room == nil {
+		return false
+	}
+	m := a.messageByIDLocked(room, id)
+	if m == nil || m.Kind != "comment" {
+		return false
+	}
+	fn(a, room, m)
+	return true
+}
+
+// SetTalkExpiration sets a conversation's message expiration in seconds (0
+// turns it off), with its system message, as a moderator would (talk/54).
+func (s *Server) SetTalkExpiration(token, actor string, seconds int) {
+	a := s.talk
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	room := a.rooms[token]
+	if room == nil {
+		return
+	}
+	room.Expiration = seconds
+	kind := "message_expiration_disabled"
+	if seconds > 0 {
+		kind = "message_expiration_enabled"
+	}
+	a.systemLocked(room, actor, kind, nil)
+}

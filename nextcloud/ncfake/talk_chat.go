@@ -389,9 +389,7 @@ func (a *talkApp) edit(w http.ResponseWriter, r *http.Request, u *User) {
 	if !ok || !checkText(w, r, p["message"]) {
 		return
 	}
-	m.Message, m.Params, m.Mentioned = a.parseMentions(p["message"])
-	m.EditedBy, m.EditedAt = u.ID, a.now().Unix()
-	sys := a.appendLocked(room, &talkMessage{Actor: u.ID, System: "message_edited", Kind: "system", ReplyTo: m.ID})
+	sys := a.editLocked(room, m, u.ID, p["message"])
 	a.setCommonRead(w, room)
 	writeOCS(w, r, a.changeAnswer(room, sys, u.ID))
 }
@@ -419,8 +417,7 @@ func (a *talkApp) deleteMessage(w http.ResponseWriter, r *http.Request, u *User)
 	if !ok {
 		return
 	}
-	m.Kind, m.DeletedBy, m.Message, m.Params, m.Reactions = "comment_deleted", u.ID, "", nil, nil
-	sys := a.appendLocked(room, &talkMessage{Actor: u.ID, System: "message_deleted", Kind: "system", ReplyTo: m.ID})
+	sys := a.deleteLocked(room, m, u.ID)
 	a.setCommonRead(w, room)
 	writeOCS(w, r, a.changeAnswer(room, sys, u.ID))
 }
@@ -544,8 +541,27 @@ func (a *talkApp) react(w http.ResponseWriter, r *http.Request, u *User) {
 		}
 	}
 	if status == http.StatusCreated {
-		m.Reactions = append(m.Reactions, talkReaction{Emoji: emoji, Actor: u.ID, At: a.now().Unix()})
-		a.appendLocked(room, &talkMessage{Actor: u.ID, System: "reaction", Kind: "system", Message: emoji, ReplyTo: m.ID})
+		a.reactLocked(room, m, u.ID, emoji)
 	}
 	writeTalk(w, status, a.reactionsJSON(m))
+}
+
+// editLocked gives a comment new text and posts the message_edited note.
+func (a *talkApp) editLocked(room *talkRoom, m *talkMessage, actor, text string) *talkMessage {
+	m.Message, m.Params, m.Mentioned = a.parseMentions(text)
+	m.EditedBy, m.EditedAt = actor, a.now().Unix()
+	return a.appendLocked(room, &talkMessage{Actor: actor, System: "message_edited", Kind: "system", ReplyTo: m.ID})
+}
+
+// deleteLocked turns a comment into comment_deleted and posts the
+// message_deleted note. The mentions stay for unreadMention (talk/50).
+func (a *talkApp) deleteLocked(room *talkRoom, m *talkMessage, actor string) *talkMessage {
+	m.Kind, m.DeletedBy, m.Message, m.Params, m.Reactions = "comment_deleted", actor, "", nil, nil
+	return a.appendLocked(room, &talkMessage{Actor: actor, System: "message_deleted", Kind: "system", ReplyTo: m.ID})
+}
+
+// reactLocked adds a reaction and posts its "reaction" note.
+func (a *talkApp) reactLocked(room *talkRoom, m *talkMessage, actor, emoji string) {
+	m.Reactions = append(m.Reactions, talkReaction{Emoji: emoji, Actor: actor, At: a.now().Unix()})
+	a.appendLocked(room, &talkMessage{Actor: actor, System: "reaction", Kind: "system", Message: emoji, ReplyTo: m.ID})
 }
