@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/net/webdav"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 )
 
 // locked reports whether p, or a folder above it, is locked (LockFile).
@@ -136,8 +138,11 @@ func (a *filesApp) handlePut(w http.ResponseWriter, r *http.Request, u *User, p 
 	w.Header().Set("ETag", quoteFileETag(nm.etag))
 	w.Header().Set("OC-ETag", quoteFileETag(nm.etag))
 	if m == nil {
+		a.s.fileEvent(nextcloud.EventNodeCreated, u, nm.id, p, "")
+		a.s.fileEvent(nextcloud.EventNodeWritten, u, nm.id, p, "")
 		writeEmpty(w, http.StatusCreated)
 	} else {
+		a.s.fileEvent(nextcloud.EventNodeWritten, u, nm.id, p, "")
 		writeEmpty(w, http.StatusNoContent)
 	}
 }
@@ -186,6 +191,7 @@ func (a *filesApp) handleDelete(w http.ResponseWriter, r *http.Request, u *User,
 		writeSabreError(w, http.StatusInternalServerError, `Sabre\DAV\Exception`, err.Error())
 		return
 	}
+	a.s.fileEvent(nextcloud.EventNodeDeleted, u, m.id, p, "")
 	writeEmpty(w, http.StatusNoContent)
 }
 
@@ -277,6 +283,7 @@ func (a *filesApp) handleCopyMove(w http.ResponseWriter, r *http.Request, u *Use
 		return
 	}
 	nm := h.meta[dp]
+	a.fileMoveEvent(u, move, nm.id, p, dp)
 	if move && !nm.dir {
 		w.Header().Set("OC-ETag", quoteFileETag(nm.etag))
 		w.Header().Set("ETag", quoteFileETag(nm.etag))
@@ -409,4 +416,20 @@ func (a *filesApp) handleProppatch(w http.ResponseWriter, r *http.Request, u *Us
 	b.WriteString("</d:response>")
 	w.Header().Set("Vary", "Brief,Prefer")
 	writeMultistatus(w, "application/xml; charset=utf-8", []string{b.String()}, false)
+}
+
+// fileMoveEvent queues the webhook deliveries of a MOVE or COPY. Before the
+// fix of nextcloud/server#53648 a rename event fails to serialise and is
+// never delivered (seen on 31.0.6); the fake does the same on 30 and 31.
+func (a *filesApp) fileMoveEvent(u *User, move bool, id int64, src, dst string) {
+	if !move {
+		a.s.fileEvent(nextcloud.EventNodeCopied, u, id, dst, src)
+		return
+	}
+	a.s.mu.Lock()
+	v := nextcloud.Version{Major: a.s.major, Minor: a.s.minor, Micro: a.s.micro}
+	a.s.mu.Unlock()
+	if !nextcloud.RenameEventsBroken(v) {
+		a.s.fileEvent(nextcloud.EventNodeRenamed, u, id, dst, src)
+	}
 }
