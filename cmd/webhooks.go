@@ -19,7 +19,7 @@ func newWebhooksCmd(a *App) *cobra.Command {
 		Long: "Register Nextcloud webhooks (the webhook_listeners app, Nextcloud 30+, admins only) and keep a record\n" +
 			"of them in nextcloud-mcp's database, so `webhooks list` answers instantly and offline.\n" +
 			"Every registration carries a delivery secret as `Authorization: Bearer <secret>`; it is shown once and never stored.\n" +
-			"A secret you supply (--secret-file or "+webhookSecretEnv+") must be at least 16 characters without spaces.\n" +
+			"A secret you supply (--secret-file or " + webhookSecretEnv + ") must be at least 16 characters without spaces.\n" +
 			"No MCP tool can register or delete webhooks: only this command can.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
