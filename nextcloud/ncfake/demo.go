@@ -72,6 +72,9 @@ func (s *Server) seedDemo() {
 	room := s.AddTalkConversation(u, "Team", "alice")
 	s.AddTalkMessage(room, "alice", "Morning! The review moved to Thursday.")
 	s.AddTalkMessage(room, u, "Thanks, noted.")
+	launch := s.AddTalkConversation("alice", "Launch", u)
+	s.AddTalkMessage(launch, "alice", "The launch checklist is ready.")
+	s.AddTalkMessage(launch, "alice", "@"+u+" could you review it today?")
 }
 
 // seedDemoPIM stores a few events, a task and contacts through the fake's
