@@ -17,7 +17,7 @@ type TalkReadInput struct {
 	Token    string `json:"token" jsonschema:"conversation token, from nc_talk_list_conversations"`
 	Limit    int    `json:"limit,omitempty" jsonschema:"how many messages, default 30, at most 200"`
 	BeforeID int    `json:"before_id,omitempty" jsonschema:"only messages older than this id: pass next_before_id to read further back"`
-	MarkRead bool   `json:"mark_read,omitempty" jsonschema:"then mark the conversation read up to the newest message returned (never moves the marker back)"`
+	MarkRead bool   `json:"mark_read,omitempty" jsonschema:"mark read up to the newest message returned (forward only)"`
 }
 
 // Validate implements the input check.
@@ -32,7 +32,7 @@ func (in *TalkReadInput) Validate() error {
 type TalkReadOutput struct {
 	Messages     []TalkMessage `json:"messages" jsonschema:"oldest first"`
 	NextBeforeID int           `json:"next_before_id,omitempty" jsonschema:"pass as before_id for older messages; absent at the start of the conversation"`
-	MarkedRead   bool          `json:"marked_read" jsonschema:"the conversation is now read up to the newest message returned"`
+	MarkedRead   bool          `json:"marked_read" jsonschema:"read up to the newest message returned"`
 }
 
 // talkMaxPages bounds the history requests of one read: Talk counts the
