@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -167,4 +168,37 @@ func TestUnprotectedWriteIsReported(t *testing.T) {
 	if b, _ := fake.ReadFile("admin", "u.txt"); string(b) != "b" {
 		t.Fatalf("content %q", b)
 	}
+}
+
+// BenchmarkWriteFile measures a create-only write (no lookup) against a
+// conditional overwrite, which first reads the file's mtime (PROPFIND) to
+// send an X-OC-Mtime one second past it.
+func BenchmarkWriteFile(b *testing.B) {
+	ctx := context.Background()
+	fake := ncfake.New(ncfake.Options{})
+	ts := fake.Start()
+	b.Cleanup(ts.Close)
+	c, err := nextcloud.New(nextcloud.Options{BaseURL: ts.URL, Credentials: nextcloud.BasicAuth{User: "admin", Password: "admin-app-password"}, Version: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := []byte(strings.Repeat("x", 4096))
+	b.Run("create-only", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			if _, err := c.WriteFile(ctx, "bench-"+strconv.Itoa(i)+".txt", data, nextcloud.WriteOptions{CreateOnly: true}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("if-match", func(b *testing.B) {
+		wr, err := c.WriteFile(ctx, "bench-cond.txt", data, nextcloud.WriteOptions{CreateOnly: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			if wr, err = c.WriteFile(ctx, "bench-cond.txt", data, nextcloud.WriteOptions{IfMatch: wr.ETag}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
