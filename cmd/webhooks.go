@@ -19,6 +19,7 @@ func newWebhooksCmd(a *App) *cobra.Command {
 		Long: "Register Nextcloud webhooks (the webhook_listeners app, Nextcloud 30+, admins only) and keep a record\n" +
 			"of them in nextcloud-mcp's database, so `webhooks list` answers instantly and offline.\n" +
 			"Every registration carries a delivery secret as `Authorization: Bearer <secret>`; it is shown once and never stored.\n" +
+			"A secret you supply (--secret-file or " + webhookSecretEnv + ") must be at least 16 characters without spaces.\n" +
 			"No MCP tool can register or delete webhooks: only this command can.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
@@ -108,13 +109,30 @@ func (a *App) openWebhookSession(ctx context.Context) (*webhookSession, error) {
 func (w *webhookSession) Close() { _ = w.store.Close() }
 
 // webhookFailure gives the failures a person fixes by signing in differently
-// the auth exit code.
+// the auth exit code, and a rejected credential a sentence naming the fix
+// instead of Nextcloud's "HTTP 401 (OCS 997): Unauthorised".
 func webhookFailure(err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, nextcloud.ErrNotAdmin) || errors.Is(err, nextcloud.ErrUnauthorized) {
+	var cr *credentialsRejected
+	switch {
+	case errors.As(err, &cr):
+		return authError(err)
+	case errors.Is(err, nextcloud.ErrUnauthorized):
+		return authError(&credentialsRejected{err: err})
+	case errors.Is(err, nextcloud.ErrNotAdmin):
 		return authError(err)
 	}
 	return err
 }
+
+// credentialsRejected is a 401 from Nextcloud, said as what to do.
+type credentialsRejected struct{ err error }
+
+func (e *credentialsRejected) Error() string {
+	return "Nextcloud rejected the credentials (HTTP 401): run `nextcloud-mcp login` again, or, when NEXTCLOUD_USERNAME and " +
+		"NEXTCLOUD_PASSWORD are set, check them (the password must be a valid app password)"
+}
+
+func (e *credentialsRejected) Unwrap() error { return e.err }

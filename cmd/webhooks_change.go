@@ -32,7 +32,7 @@ func newWebhooksEnableCmd(a *App) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&uri, "uri", "", "https URL Nextcloud calls (http only for localhost)")
-	cmd.Flags().StringVar(&secretFile, "secret-file", "", "read the delivery secret from this file (- for stdin); default: "+webhookSecretEnv+" or a generated one")
+	cmd.Flags().StringVar(&secretFile, "secret-file", "", "read the delivery secret (16+ characters) from this file (- for stdin); default: "+webhookSecretEnv+" or a generated one")
 	return cmd
 }
 
@@ -49,9 +49,9 @@ func newWebhooksRegisterCmd(a *App) *cobra.Command {
 	cmd.Flags().StringVar(&o.event, "event", "", `event class, e.g. 'OCP\Files\Events\Node\NodeWrittenEvent'`)
 	cmd.Flags().StringVar(&o.uri, "uri", "", "https URL Nextcloud calls (http only for localhost)")
 	cmd.Flags().StringVar(&o.filter, "filter", "", `event filter as a JSON object, e.g. '{"user.uid":"alice"}'`)
-	cmd.Flags().StringVar(&o.userFilter, "user-filter", "", "only events triggered by this user id")
+	cmd.Flags().StringVar(&o.userFilter, "user-filter", "", `only events triggered by this user id (sent as the event filter {"user.uid": ID})`)
 	cmd.Flags().BoolVar(&o.allowUnknown, "allow-unknown-event", false, "register an event class nextcloud-mcp does not know (one of your server's apps may provide it)")
-	cmd.Flags().StringVar(&o.secretFile, "secret-file", "", "read the delivery secret from this file (- for stdin); default: "+webhookSecretEnv+" or a generated one")
+	cmd.Flags().StringVar(&o.secretFile, "secret-file", "", "read the delivery secret (16+ characters) from this file (- for stdin); default: "+webhookSecretEnv+" or a generated one")
 	return cmd
 }
 
@@ -125,7 +125,7 @@ func (a *App) webhooksEnable(ctx context.Context, name, rawURI, secretFile strin
 	if err != nil {
 		return err
 	}
-	if ok, why := preset.Supported(caps); !ok {
+	if ok, why := preset.Supported(nextcloud.WebhookServer{Caps: caps}); !ok {
 		return fmt.Errorf("preset %s cannot be enabled on this server: %s", name, why)
 	}
 	existing, err := ws.store.WebhooksByPreset(ctx, ws.account, name)
@@ -146,6 +146,9 @@ func (a *App) webhooksEnable(ctx context.Context, name, rawURI, secretFile strin
 	fmt.Fprintf(a.Out, "Enabled %s: %s call %s\n", name, countOf(len(made), "webhook"), uri)
 	for _, m := range made {
 		fmt.Fprintf(a.Out, "  %d  %s\n", m.ID, m.Event)
+	}
+	for _, w := range preset.Caveats(caps.Version) {
+		fmt.Fprintf(a.Out, "Warning: %s.\n", w)
 	}
 	printSecret(a.Out, secret, generated)
 	return nil
@@ -174,6 +177,10 @@ func (a *App) webhooksRegister(ctx context.Context, o registerOptions) error {
 			return usageError(`--filter must be a JSON object, e.g. '{"user.uid":"alice"}'`)
 		}
 	}
+	filter, err = userFilter(filter, strings.TrimSpace(o.userFilter))
+	if err != nil {
+		return err
+	}
 	secret, generated, err := a.webhookSecret(o.secretFile)
 	if err != nil {
 		return err
@@ -183,11 +190,15 @@ func (a *App) webhooksRegister(ctx context.Context, o registerOptions) error {
 		return err
 	}
 	defer ws.Close()
-	made, err := ws.registerAll(ctx, "", []nextcloud.WebhookRegistration{{URI: uri, Event: event, EventFilter: filter, UserIDFilter: o.userFilter}}, secret)
+	made, err := ws.registerAll(ctx, "", []nextcloud.WebhookRegistration{{URI: uri, Event: event, EventFilter: filter}}, secret)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(a.Out, "Registered webhook %d: %s calls %s\n", made[0].ID, made[0].Event, uri)
+	if o.userFilter != "" {
+		fmt.Fprintf(a.Out, "Only events of user %s: sent as the event filter on user.uid, because the server's own userIdFilter "+
+			"misses changes made over WebDAV with an app password.\n", strings.TrimSpace(o.userFilter))
+	}
 	printSecret(a.Out, secret, generated)
 	return nil
 }
@@ -355,8 +366,11 @@ func (a *App) webhooksSync(ctx context.Context, adoptURI string) error {
 	if len(forgot) > 0 {
 		fmt.Fprintf(a.Out, "Forgot %s whose webhook is gone from the server: %s.\n", countOf(len(forgot), "record"), strings.Join(forgot, ", "))
 	}
-	if adoptURI != "" {
-		fmt.Fprintf(a.Out, "Adopted %s calling %s: %s.\n", countOf(len(adopted), "webhook"), adoptURI, dashIfEmpty(strings.Join(adopted, ", ")))
+	switch {
+	case adoptURI != "" && len(adopted) == 0:
+		fmt.Fprintf(a.Out, "No webhook on the server calls %s without a record here, so nothing was adopted.\n", adoptURI)
+	case adoptURI != "":
+		fmt.Fprintf(a.Out, "Adopted %s calling %s: %s.\n", countOf(len(adopted), "webhook"), adoptURI, strings.Join(adopted, ", "))
 	}
 	if foreign > 0 {
 		fmt.Fprintf(a.Out, "%s on the server not recorded by nextcloud-mcp (adopt with --adopt --uri URL).\n", countOf(foreign, "other webhook"))
@@ -370,4 +384,23 @@ func countOf(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// userFilter turns --user-filter into the event filter {"user.uid": id}.
+// webhook_listeners' own userIdFilter never fires for changes made over
+// WebDAV with an app password: the app picks the events to listen to while
+// it boots, before that request's user is logged in (webhooks-live/). The
+// event filter is checked on each event and works.
+func userFilter(filter map[string]any, user string) (map[string]any, error) {
+	if user == "" {
+		return filter, nil
+	}
+	if v, ok := filter["user.uid"]; ok && v != user {
+		return nil, usageError("--user-filter %s and --filter's user.uid %v disagree: give the user once", user, v)
+	}
+	if filter == nil {
+		filter = map[string]any{}
+	}
+	filter["user.uid"] = user
+	return filter, nil
 }

@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -188,23 +189,35 @@ type presetRow struct {
 	nextcloud.WebhookPreset
 	Supported bool   `json:"supported"`
 	Reason    string `json:"reason"`
+	// Warnings are caveats of the preset on this server's version.
+	Warnings []string `json:"warnings,omitempty"`
 	// Enabled counts this account's recorded webhooks of the preset.
 	Enabled int `json:"enabled"`
 }
 
-// webhooksPresets checks the presets against the server's capabilities; a
-// server it cannot reach leaves the presets listed as "not checked".
+// webhooksPresets checks the presets against the server: its version and
+// apps, and whether this account can use webhook_listeners at all (the app
+// is off by default, and admin-only), which a list request tells. A server
+// it cannot reach leaves the presets listed as "not checked".
 func (a *App) webhooksPresets(ctx context.Context, asJSON bool) error {
-	var caps *nextcloud.Capabilities
+	var srv nextcloud.WebhookServer
 	account := ""
 	c, err := a.webhookClient(ctx)
 	if err == nil {
 		account = webhookAccount(c)
-		caps, err = c.Capabilities(ctx)
+		srv.Caps, err = c.Capabilities(ctx)
+	}
+	if err == nil {
+		_, srv.Access = c.WebhookListeners(ctx, "")
+		if errors.Is(srv.Access, nextcloud.ErrUnauthorized) {
+			err = srv.Access
+		}
 	}
 	if err != nil {
-		fmt.Fprintf(a.Err, "Could not ask the server which apps it has (%v); availability is not checked.\n", err)
+		srv.Caps = nil
+		fmt.Fprintf(a.Err, "Could not ask the server what it supports: %v. Availability is not checked.\n", webhookFailure(err))
 	}
+	var caps *nextcloud.Capabilities = srv.Caps
 	s, err := a.openWebhookStore(ctx)
 	if err != nil {
 		return err
@@ -212,8 +225,11 @@ func (a *App) webhooksPresets(ctx context.Context, asJSON bool) error {
 	defer s.Close()
 	var rows []presetRow
 	for _, p := range nextcloud.WebhookPresets(nextcloud.PresetOptions{NotesPath: nextcloud.NotesPathFrom(caps)}) {
-		ok, why := p.Supported(caps)
+		ok, why := p.Supported(srv)
 		row := presetRow{WebhookPreset: p, Supported: ok, Reason: why}
+		if caps != nil {
+			row.Warnings = p.Caveats(caps.Version)
+		}
 		if account != "" {
 			recs, err := s.WebhooksByPreset(ctx, account, p.Name)
 			if err != nil {
@@ -238,6 +254,9 @@ func (a *App) webhooksPresets(ctx context.Context, asJSON bool) error {
 	_ = tw.Flush()
 	for _, r := range rows {
 		fmt.Fprintf(a.Out, "\n%s: %s\n", r.Name, r.Description)
+		for _, w := range r.Warnings {
+			fmt.Fprintf(a.Out, "  warning: %s\n", w)
+		}
 		for _, e := range r.Events {
 			filter := "(no filter)"
 			if len(e.Filter) > 0 {

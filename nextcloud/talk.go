@@ -97,6 +97,9 @@ type RichParameter struct {
 	Type string `json:"type"`
 	ID   string `json:"id"`
 	Name string `json:"name"`
+	// MentionID is what to write after @ to mention the same actor again
+	// ("alice", "user-group/admin").
+	MentionID string `json:"mention-id"`
 }
 
 // ChatMessage is one Talk chat message.
@@ -115,9 +118,26 @@ type ChatMessage struct {
 	ReferenceID      string                   `json:"referenceId"`
 	Reactions        map[string]int           `json:"-"`
 	ReactionsSelf    []string                 `json:"reactionsSelf"`
-	// Parent is the message this one replies to.
+	Silent           bool                     `json:"silent"`
+	// Deleted is set on a deleted comment (messageType comment_deleted).
+	Deleted bool `json:"deleted"`
+	// LastEditTimestamp is set once a comment was edited.
+	LastEditTimestamp int64 `json:"lastEditTimestamp"`
+	// Parent is the message this one replies to; for the reaction,
+	// message_edited and message_deleted system messages, the message they change.
 	Parent *ChatMessage `json:"parent"`
 }
+
+// Talk's system messages that only change another message. Talk's own
+// clients fold them into that message instead of showing them.
+var foldedSystemMessages = map[string]bool{
+	"reaction": true, "reaction_revoked": true, "reaction_deleted": true,
+	"message_edited": true, "message_deleted": true,
+}
+
+// Folded reports whether the message is a reaction, edit or deletion note
+// that Talk's own clients fold into the message it changes.
+func (m *ChatMessage) Folded() bool { return foldedSystemMessages[m.SystemMessage] }
 
 // UnmarshalJSON tolerates Talk's PHP-array quirks: messageParameters and
 // reactions are [] when empty and objects otherwise.
@@ -152,7 +172,8 @@ func (m *ChatMessage) UnmarshalJSON(b []byte) error {
 }
 
 // PlainText renders the message with its placeholders ({mention-user1},
-// {file}...) replaced by their names.
+// {file}...) replaced by their names. A mentioned user or group keeps its id
+// beside the display name, "@Alice (alice)", so it can be mentioned back.
 func (m *ChatMessage) PlainText() string {
 	if len(m.Parameters) == 0 {
 		return m.Message
@@ -160,8 +181,12 @@ func (m *ChatMessage) PlainText() string {
 	pairs := make([]string, 0, 2*len(m.Parameters))
 	for k, p := range m.Parameters {
 		name := p.Name
-		if p.Type == "user" || p.Type == "guest" || p.Type == "call" || p.Type == "user-group" || p.Type == "group" {
+		switch p.Type {
+		case "user", "guest", "call", "user-group", "group":
 			name = "@" + name
+			if (p.Type == "user" || p.Type == "user-group" || p.Type == "group") && p.ID != "" && p.ID != p.Name {
+				name += " (" + p.ID + ")"
+			}
 		}
 		pairs = append(pairs, "{"+k+"}", name)
 	}
@@ -199,35 +224,90 @@ func (c *Client) Conversation(ctx context.Context, token string) (*Conversation,
 	return &out, nil
 }
 
-// NewConversation is what CreateConversation sends.
+// NewConversation is what CreateConversation makes.
 type NewConversation struct {
 	Type ConversationType
-	// Invite is the user id for one-to-one, or a group id (optional) for group conversations.
+	// Invite is the other user's id of a one-to-one conversation.
 	Invite string
-	// Source is "groups" when Invite is a group id.
-	Source string
-	Name   string
+	// Group, for a group or public conversation, is a group id whose
+	// members are added after the conversation was created.
+	Group string
+	// Name is required for group (unless Group is set) and public conversations.
+	Name string
 }
 
 // CreateConversation creates a conversation; created is false when a
 // one-to-one conversation with that user already existed.
+//
+// Talk names a group conversation created with invite=<group> after the
+// group and ignores roomName, and a public one ignores the invite entirely
+// (talk/04, 05). So a conversation with a Group is created by its name
+// first and gets the group through the participants endpoint afterwards; if
+// adding the group fails, the new conversation is deleted again and the
+// error says which step failed.
 func (c *Client) CreateConversation(ctx context.Context, n NewConversation) (conv *Conversation, created bool, err error) {
 	body := map[string]any{"roomType": int(n.Type)}
-	if n.Invite != "" {
+	name := n.Name
+	if name == "" && n.Type != ConversationOneToOne {
+		name = n.Group
+	}
+	if n.Type == ConversationOneToOne && n.Invite != "" {
 		body["invite"] = n.Invite
 	}
-	if n.Source != "" {
-		body["source"] = n.Source
-	}
-	if n.Name != "" {
-		body["roomName"] = n.Name
+	if name != "" {
+		body["roomName"] = name
 	}
 	var out Conversation
 	reply, err := c.OCSDo(ctx, OCSCall{Method: http.MethodPost, Path: talkRoomPath, Body: body}, &out)
 	if err != nil {
 		return nil, false, talkErr(err)
 	}
-	return &out, reply.Status == http.StatusCreated, nil
+	created = reply.Status == http.StatusCreated
+	if n.Group == "" || n.Type == ConversationOneToOne {
+		return &out, created, nil
+	}
+	if err := c.AddParticipant(ctx, out.Token, n.Group, "groups"); err != nil {
+		if derr := c.DeleteConversation(context.WithoutCancel(ctx), out.Token); derr != nil {
+			return nil, false, &GroupNotAddedError{Group: n.Group, Token: out.Token, Err: err, Cleanup: derr}
+		}
+		return nil, false, &GroupNotAddedError{Group: n.Group, Err: err}
+	}
+	after, err := c.Conversation(ctx, out.Token)
+	if err != nil {
+		return &out, created, nil
+	}
+	return after, created, nil
+}
+
+// GroupNotAddedError says a new conversation could not get its group. The
+// conversation was deleted again unless Cleanup says why not (then Token
+// names it).
+type GroupNotAddedError struct {
+	Group   string
+	Token   string
+	Err     error
+	Cleanup error
+}
+
+func (e *GroupNotAddedError) Error() string {
+	if e.Cleanup != nil {
+		return fmt.Sprintf("adding group %q to the new conversation %s failed (%v), and deleting that conversation failed too (%v)", e.Group, e.Token, e.Err, e.Cleanup)
+	}
+	return fmt.Sprintf("adding group %q to the new conversation failed (%v), so the conversation was deleted again", e.Group, e.Err)
+}
+
+func (e *GroupNotAddedError) Unwrap() error { return e.Err }
+
+// AddParticipant adds a user (source "users") or every member of a group
+// (source "groups") to a conversation; moderators only.
+func (c *Client) AddParticipant(ctx context.Context, token, id, source string) error {
+	body := map[string]any{"newParticipant": id, "source": source}
+	return talkErr(c.OCS(ctx, http.MethodPost, talkRoomPath+"/"+url.PathEscape(token)+"/participants", nil, body, nil))
+}
+
+// DeleteConversation deletes a conversation for everyone; moderators only.
+func (c *Client) DeleteConversation(ctx context.Context, token string) error {
+	return talkErr(c.OCS(ctx, http.MethodDelete, talkRoomPath+"/"+url.PathEscape(token), nil, nil, nil))
 }
 
 // Participants lists the members of a conversation.
@@ -241,23 +321,26 @@ func (c *Client) Participants(ctx context.Context, token string) ([]Participant,
 
 // HistoryQuery pages backwards through a conversation.
 type HistoryQuery struct {
-	// Limit is 1-200; 0 means 50.
+	// Limit is 1-200; 0 means 50. Talk counts every message it looks at,
+	// system and expired ones included, so a page may hold fewer.
 	Limit int
 	// Before is the lastKnownMessageId: only older messages come back. 0 starts at the newest.
 	Before int
-	// MarkRead moves the user's read marker (and clears chat notifications).
-	// Off by default, so reading for the user leaves their unread state alone.
-	MarkRead bool
 }
 
 // HistoryPage is one page of messages, newest first.
 type HistoryPage struct {
 	Messages []ChatMessage
-	// Next is the Before of the following (older) page; 0 when there is none.
+	// Next is the Before of the following (older) page: Talk's
+	// X-Chat-Last-Given, sent even when the page is short or empty because
+	// messages expired (talk/56-58). 0 only when Talk answered 304, the
+	// start of the conversation.
 	Next int
 }
 
-// ChatHistory reads messages older than q.Before.
+// ChatHistory reads messages older than q.Before. Reading the history never
+// moves the user's read marker nor clears notifications (talk/46, 47): use
+// MarkRead for that.
 func (c *Client) ChatHistory(ctx context.Context, token string, q HistoryQuery) (*HistoryPage, error) {
 	limit := q.Limit
 	if limit <= 0 {
@@ -268,8 +351,8 @@ func (c *Client) ChatHistory(ctx context.Context, token string, q HistoryQuery) 
 		"limit":                   {strconv.Itoa(limit)},
 		"includeLastKnown":        {"0"},
 		"noStatusUpdate":          {"1"},
-		"setReadMarker":           {boolDigit(q.MarkRead)},
-		"markNotificationsAsRead": {boolDigit(q.MarkRead)},
+		"setReadMarker":           {"0"},
+		"markNotificationsAsRead": {"0"},
 	}
 	if q.Before > 0 {
 		v.Set("lastKnownMessageId", strconv.Itoa(q.Before))
@@ -281,19 +364,14 @@ func (c *Client) ChatHistory(ctx context.Context, token string, q HistoryQuery) 
 		return nil, talkErr(err)
 	}
 	page := &HistoryPage{Messages: msgs}
-	if !reply.Empty && len(msgs) >= limit {
-		if n, err := strconv.Atoi(reply.Header.Get("X-Chat-Last-Given")); err == nil {
+	if !reply.Empty {
+		if n, err := strconv.Atoi(reply.Header.Get("X-Chat-Last-Given")); err == nil && n > 0 {
 			page.Next = n
+		} else if len(msgs) > 0 {
+			page.Next = msgs[len(msgs)-1].ID
 		}
 	}
 	return page, nil
-}
-
-func boolDigit(b bool) string {
-	if b {
-		return "1"
-	}
-	return "0"
 }
 
 // SendMessage posts a chat message; replyTo > 0 makes it a reply.
@@ -312,12 +390,19 @@ func (c *Client) SendMessage(ctx context.Context, token, message string, replyTo
 	return &out, nil
 }
 
-// MarkRead sets the read marker to messageID.
-func (c *Client) MarkRead(ctx context.Context, token string, messageID int) error {
+// MarkRead sets the read marker to messageID and answers the conversation
+// as it is then. Talk also clears the user's chat notifications up to that
+// message. The marker moves backwards too (talk/50): callers that only mean
+// to mark read must compare with LastReadMessage first.
+func (c *Client) MarkRead(ctx context.Context, token string, messageID int) (*Conversation, error) {
 	if messageID <= 0 {
-		return fmt.Errorf("mark conversation %s read: no message id", token)
+		return nil, fmt.Errorf("mark conversation %s read: no message id", token)
 	}
-	return talkErr(c.OCS(ctx, http.MethodPost, talkChatPath+"/"+url.PathEscape(token)+"/read", nil, map[string]any{"lastReadMessage": messageID}, nil))
+	var out Conversation
+	if err := c.OCS(ctx, http.MethodPost, talkChatPath+"/"+url.PathEscape(token)+"/read", nil, map[string]any{"lastReadMessage": messageID}, &out); err != nil {
+		return nil, talkErr(err)
+	}
+	return &out, nil
 }
 
 // Reactor is who reacted and when.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud/ncfake"
@@ -78,12 +79,10 @@ func TestTalkChatReadingDoesNotMarkRead(t *testing.T) {
 	if err != nil || conv.UnreadMessages != 5 || !conv.UnreadMention {
 		t.Fatalf("reading must leave the read marker alone: unread %d mention %v (%v)", conv.UnreadMessages, conv.UnreadMention, err)
 	}
-	if _, err := admin.ChatHistory(ctx, token, nextcloud.HistoryQuery{Limit: 1, MarkRead: true}); err != nil {
-		t.Fatal(err)
-	}
-	conv, _ = admin.Conversation(ctx, token)
-	if conv.UnreadMessages != 0 {
-		t.Fatalf("MarkRead reading must move the marker: unread %d", conv.UnreadMessages)
+	// Only the read endpoint moves the marker; it answers the conversation.
+	conv, err = admin.MarkRead(ctx, token, ids[4])
+	if err != nil || conv.UnreadMessages != 0 || conv.UnreadMention || conv.LastReadMessage != ids[4] {
+		t.Fatalf("MarkRead: %+v %v", conv, err)
 	}
 }
 
@@ -120,7 +119,7 @@ func TestTalkSendReplyReactMarkRead(t *testing.T) {
 	if conv.UnreadMessages != 1 {
 		t.Fatalf("alice should have admin's reply unread, has %d", conv.UnreadMessages)
 	}
-	if err := alice.MarkRead(ctx, token, msg.ID); err != nil {
+	if _, err := alice.MarkRead(ctx, token, msg.ID); err != nil {
 		t.Fatal(err)
 	}
 	conv, _ = alice.Conversation(ctx, token)
@@ -134,5 +133,67 @@ func TestTalkAppMissing(t *testing.T) {
 	c := collabClient(t, fake, url, "admin")
 	if _, err := c.Conversations(context.Background()); !errors.Is(err, nextcloud.ErrAppMissing) {
 		t.Fatalf("want ErrAppMissing, got %v", err)
+	}
+}
+
+// TestTalkCreateWithGroup: the name given is kept and the group added
+// afterwards (Talk would name the room after the group, or for a public
+// room drop it, talk/04-05); an unknown group leaves nothing behind.
+func TestTalkCreateWithGroup(t *testing.T) {
+	ctx := context.Background()
+	fake, url := collabFake(t, ncfake.Options{})
+	admin := collabClient(t, fake, url, "admin")
+	for _, typ := range []nextcloud.ConversationType{nextcloud.ConversationGroup, nextcloud.ConversationPublic} {
+		conv, created, err := admin.CreateConversation(ctx, nextcloud.NewConversation{Type: typ, Name: "Crew", Group: "users"})
+		if err != nil || !created || conv.Name != "Crew" {
+			t.Fatalf("%v: %+v %v %v", typ, conv, created, err)
+		}
+		ps, err := admin.Participants(ctx, conv.Token)
+		if err != nil || !slices.ContainsFunc(ps, func(p nextcloud.Participant) bool { return p.ActorType == "groups" && p.ActorID == "users" }) ||
+			!slices.ContainsFunc(ps, func(p nextcloud.Participant) bool { return p.ActorID == "alice" }) {
+			t.Fatalf("%v participants: %+v %v", typ, ps, err)
+		}
+	}
+	_, _, err := admin.CreateConversation(ctx, nextcloud.NewConversation{Type: nextcloud.ConversationGroup, Name: "Ghost", Group: "nosuchgroup"})
+	var gna *nextcloud.GroupNotAddedError
+	if !errors.As(err, &gna) || !errors.Is(err, nextcloud.ErrNotFound) || gna.Cleanup != nil {
+		t.Fatalf("unknown group: %v", err)
+	}
+	list, _ := admin.Conversations(ctx)
+	if slices.ContainsFunc(list, func(c nextcloud.Conversation) bool { return c.Name == "Ghost" }) {
+		t.Fatal("the conversation without its group was left behind")
+	}
+}
+
+// TestTalkHistoryNextOnShortPages: expired messages make pages short or
+// empty; Next still leads on until Talk's 304 (talk/56-58).
+func TestTalkHistoryNextOnShortPages(t *testing.T) {
+	ctx := context.Background()
+	fake, url := collabFake(t, ncfake.Options{})
+	now := time.Now()
+	fake.SetTalkClock(func() time.Time { return now })
+	token := fake.AddTalkConversation("admin", "E")
+	first := fake.AddTalkMessage(token, "admin", "first")
+	fake.SetTalkExpiration(token, "admin", 5)
+	for range 4 {
+		fake.AddTalkMessage(token, "admin", "gone")
+	}
+	now = now.Add(time.Minute)
+	admin := collabClient(t, fake, url, "admin")
+	page, err := admin.ChatHistory(ctx, token, nextcloud.HistoryQuery{Limit: 2})
+	if err != nil || len(page.Messages) != 0 || page.Next == 0 {
+		t.Fatalf("an empty page of expired messages must still lead on: %+v %v", page, err)
+	}
+	var found bool
+	for before := page.Next; before != 0; {
+		p, err := admin.ChatHistory(ctx, token, nextcloud.HistoryQuery{Limit: 2, Before: before})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found = found || slices.ContainsFunc(p.Messages, func(m nextcloud.ChatMessage) bool { return m.ID == first })
+		before = p.Next
+	}
+	if !found {
+		t.Fatal("the message before the expired ones was never reached")
 	}
 }

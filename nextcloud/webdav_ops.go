@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Mkdir creates one folder (MKCOL). Its parent must exist (409 otherwise);
@@ -117,12 +118,36 @@ func (c *Client) copyMove(ctx context.Context, method, src, dst string, overwrit
 		ow = "T"
 	}
 	h := http.Header{"Destination": {c.URL(ed, nil).String()}, "Overwrite": {ow}}
+	var stamp writeStamp
+	if overwrite {
+		// Replacing a file is a write a later If-Match may be checked
+		// against: see webdav_mtime.go. Nextcloud ignores X-OC-Mtime on a
+		// plain MOVE or COPY, so the etag check afterwards is what counts.
+		if stamp, err = c.writeMtime(ctx, ed, true, time.Time{}); err != nil {
+			return nil, err
+		}
+		setWriteMtime(h, stamp.Mtime)
+	}
 	resp, err := c.Do(ctx, &Request{Method: method, Path: es, Header: h, API: APIDAV, OK: []int{http.StatusCreated, http.StatusNoContent}})
 	if err != nil {
 		return nil, err
 	}
 	drainFileResponse(resp)
-	return fileWriteResult(resp), nil
+	wr := fileWriteResult(resp)
+	if stamp.Before == "" {
+		return wr, nil
+	}
+	if wr.ETag == "" {
+		// COPY answers without an etag (webdav/35): ask for it.
+		ms, err := c.DAVRequest(ctx, "PROPFIND", ed, "0", nil, propfindFilesBody)
+		if err != nil {
+			return wr, err
+		}
+		if got := c.fileEntries(ms); len(got) > 0 {
+			wr.ETag = got[0].ETag
+		}
+	}
+	return wr, c.ensureNewETag(ctx, ed, stamp.Before, wr)
 }
 
 // SetFavorite marks or unmarks a file or folder as favorite (PROPPATCH oc:favorite).

@@ -180,7 +180,8 @@ type WriteOptions struct {
 	CreateOnly bool
 	// ContentType of the upload; default application/octet-stream.
 	ContentType string
-	// ModTime, when set, is sent as X-OC-MTime.
+	// ModTime, when set, is sent as X-OC-Mtime (unless it equals the file's
+	// current mtime, see writeMtime); otherwise the write time is sent.
 	ModTime time.Time
 }
 
@@ -234,9 +235,11 @@ func (c *Client) put(ctx context.Context, p string, req *Request, o WriteOptions
 	if o.CreateOnly {
 		req.Header.Set("If-None-Match", "*")
 	}
-	if !o.ModTime.IsZero() {
-		req.Header.Set("X-OC-MTime", strconv.FormatInt(o.ModTime.Unix(), 10))
+	stamp, err := c.writeMtime(ctx, ep, !o.CreateOnly, o.ModTime)
+	if err != nil {
+		return nil, err
 	}
+	setWriteMtime(req.Header, stamp.Mtime)
 	req.Method, req.Path, req.API = http.MethodPut, ep, APIDAV
 	req.OK = []int{http.StatusCreated, http.StatusNoContent, http.StatusOK}
 	resp, err := c.Do(ctx, req)
@@ -244,7 +247,15 @@ func (c *Client) put(ctx context.Context, p string, req *Request, o WriteOptions
 		return nil, err
 	}
 	drainFileResponse(resp)
-	return fileWriteResult(resp), nil
+	wr := fileWriteResult(resp)
+	prior := stamp.Before
+	if o.IfMatch != "" {
+		prior = o.IfMatch
+	}
+	if err := c.ensureNewETag(ctx, ep, prior, wr); err != nil {
+		return wr, err
+	}
+	return wr, nil
 }
 
 func fileWriteResult(resp *http.Response) *WriteResult {

@@ -1,6 +1,7 @@
 package nextcloud
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -96,9 +97,10 @@ type WebhookPreset struct {
 	Description string `json:"description"`
 	// App is the capability block the server must announce; "" means core.
 	App string `json:"app,omitempty"`
-	// MinMajor is the oldest Nextcloud major that has these event classes.
-	MinMajor int           `json:"minMajor"`
-	Events   []PresetEvent `json:"events"`
+	// MinVersion is the oldest Nextcloud release whose webhook_listeners
+	// accepts these event classes, e.g. "30" or "31.0.2".
+	MinVersion string        `json:"minVersion"`
+	Events     []PresetEvent `json:"events"`
 }
 
 // PresetOptions tune the presets to one server.
@@ -121,13 +123,15 @@ func WebhookPresets(o PresetOptions) []WebhookPreset {
 			Name:        "notes_sync",
 			Description: "Notes created, changed, renamed or deleted (file events in the folder \"" + notes + "\")",
 			App:         "notes",
-			MinMajor:    30,
+			MinVersion:  "30",
 			Events:      fileEvents(notesDir),
 		},
 		{
 			Name:        "calendar_sync",
 			Description: "Calendar events and tasks created, changed, moved, trashed, restored or deleted",
-			MinMajor:    32,
+			// The OCP calendar events are webhook-compatible from 31.0.2 on;
+			// 31.0.6 accepts and delivers all six (webhooks-live/nc31/04).
+			MinVersion: "31.0.2",
 			Events: []PresetEvent{
 				{Event: EventCalendarObjectCreated},
 				{Event: EventCalendarObjectUpdated},
@@ -141,27 +145,27 @@ func WebhookPresets(o PresetOptions) []WebhookPreset {
 			Name:        "tables_sync",
 			Description: "Tables rows added, updated or deleted",
 			App:         "tables",
-			MinMajor:    30,
+			MinVersion:  "30",
 			Events:      []PresetEvent{{Event: EventTablesRowAdded}, {Event: EventTablesRowUpdated}, {Event: EventTablesRowDeleted}},
 		},
 		{
 			Name:        "files_sync",
 			Description: "Files and folders created, changed, renamed, copied or deleted in users' files (not trash, versions or previews)",
-			MinMajor:    30,
+			MinVersion:  "30",
 			Events:      append(fileEvents(userFiles), PresetEvent{Event: EventNodeCopied, Filter: map[string]any{"event.target.path": "/" + userFiles + "/"}}),
 		},
 		{
 			Name:        "deck_sync",
 			Description: "Deck cards created, updated or deleted",
 			App:         "deck",
-			MinMajor:    30,
+			MinVersion:  "30",
 			Events:      []PresetEvent{{Event: EventDeckCardCreated}, {Event: EventDeckCardUpdated}, {Event: EventDeckCardDeleted}},
 		},
 		{
 			Name:        "forms_sync",
 			Description: "Forms submissions",
 			App:         "forms",
-			MinMajor:    30,
+			MinVersion:  "30",
 			Events:      []PresetEvent{{Event: EventFormSubmitted}},
 		},
 	}
@@ -200,21 +204,62 @@ func WebhookPresetByName(name string, o PresetOptions) (WebhookPreset, error) {
 	return WebhookPreset{}, fmt.Errorf("unknown webhook preset %q: choose from %s", name, strings.Join(names, ", "))
 }
 
+// WebhookServer is what decides whether presets work on a server.
+type WebhookServer struct {
+	// Caps are the server's capabilities; nil when they could not be read.
+	Caps *Capabilities
+	// Access is how listing the webhooks went: nil when it worked,
+	// ErrWebhooksUnavailable when the webhook_listeners app is off (it is
+	// off by default) or the server is too old, ErrNotAdmin for an account
+	// that may not manage webhooks, or another error.
+	Access error
+}
+
 // Supported says whether the server can take the preset, and if not, why.
-// caps may be nil when the server was not asked; the answer is then "yes"
-// with the reason "not checked".
-func (p WebhookPreset) Supported(caps *Capabilities) (bool, string) {
+// Without capabilities the answer is "yes" with the reason "not checked".
+func (p WebhookPreset) Supported(s WebhookServer) (bool, string) {
+	caps := s.Caps
 	if caps == nil {
 		return true, "not checked"
+	}
+	switch v := caps.Version; {
+	case v.Major > 0 && v.Major < 30:
+		return false, fmt.Sprintf("needs Nextcloud 30+ for webhooks, the server runs %s", v.String)
+	case errors.Is(s.Access, ErrWebhooksUnavailable):
+		return false, "app disabled: `occ app:enable webhook_listeners`"
+	case errors.Is(s.Access, ErrNotAdmin):
+		return false, "admins only"
 	}
 	if p.App != "" && !caps.Has(p.App) {
 		return false, fmt.Sprintf("the %s app is not installed", p.App)
 	}
-	if v := caps.Version.Major; v > 0 && v < p.MinMajor {
-		return false, fmt.Sprintf("needs Nextcloud %d+, the server runs %s", p.MinMajor, caps.Version.String)
+	if v := caps.Version; v.Major > 0 && !v.AtLeast(p.MinVersion) {
+		return false, fmt.Sprintf("needs Nextcloud %s+, the server runs %s", p.MinVersion, v.String)
 	}
 	return true, "available"
 }
+
+// Caveats are what a person should know before relying on the preset on a
+// server of version v.
+func (p WebhookPreset) Caveats(v Version) []string {
+	var out []string
+	for _, e := range p.Events {
+		if e.Event == EventNodeRenamed && RenameEventsBroken(v) {
+			out = append(out, "rename events may never be delivered on Nextcloud 30 and 31: the server fails to serialise NodeRenamedEvent "+
+				"(seen on 31.0.6; fixed upstream by nextcloud/server#53648), so a renamed file shows up only at its next change")
+			break
+		}
+	}
+	return out
+}
+
+// RenameEventsBroken reports a version whose webhook_listeners never
+// delivers NodeRenamedEvent: the event's JSON serialiser asks the old,
+// already missing node for its id and throws (webhooks-live/ README). Seen
+// on 31.0.6; fixed upstream by nextcloud/server#53648 (June 2025). Which
+// 30.x and 31.x maintenance releases carry the fix is not known here, so
+// every 30 and 31 counts as affected.
+func RenameEventsBroken(v Version) bool { return v.Major == 30 || v.Major == 31 }
 
 // NotesPathFrom reads the Notes folder from the Notes capability block.
 func NotesPathFrom(caps *Capabilities) string {

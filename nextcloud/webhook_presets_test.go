@@ -3,6 +3,7 @@ package nextcloud_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,7 +17,7 @@ func TestWebhookPresetsAreKnownAndComplete(t *testing.T) {
 	var names []string
 	for _, p := range nextcloud.WebhookPresets(nextcloud.PresetOptions{}) {
 		names = append(names, p.Name)
-		if len(p.Events) == 0 || p.Description == "" || p.MinMajor < 30 {
+		if len(p.Events) == 0 || p.Description == "" || !(nextcloud.Version{Major: 99}).AtLeast(p.MinVersion) || (nextcloud.Version{Major: 29, Minor: 9, Micro: 9}).AtLeast(p.MinVersion) {
 			t.Errorf("preset %s is incomplete: %+v", p.Name, p)
 		}
 		for _, e := range p.Events {
@@ -76,35 +77,65 @@ func TestNotesPresetFiltersTheNotesFolder(t *testing.T) {
 }
 
 func TestWebhookPresetSupported(t *testing.T) {
-	caps := func(major int, apps ...string) *nextcloud.Capabilities {
-		c := &nextcloud.Capabilities{Version: nextcloud.Version{Major: major, String: "x"}, Apps: map[string]json.RawMessage{}}
+	caps := func(v string, apps ...string) *nextcloud.Capabilities {
+		var ver nextcloud.Version
+		fmt.Sscanf(v, "%d.%d.%d", &ver.Major, &ver.Minor, &ver.Micro)
+		ver.String = v
+		c := &nextcloud.Capabilities{Version: ver, Apps: map[string]json.RawMessage{}}
 		for _, a := range apps {
 			c.Apps[a] = json.RawMessage(`{}`)
 		}
 		return c
 	}
+	srv := func(c *nextcloud.Capabilities) nextcloud.WebhookServer { return nextcloud.WebhookServer{Caps: c} }
 	cases := []struct {
 		preset string
-		caps   *nextcloud.Capabilities
+		server nextcloud.WebhookServer
 		ok     bool
 		why    string
 	}{
-		{"notes_sync", caps(30, "notes"), true, "available"},
-		{"notes_sync", caps(30), false, "notes app is not installed"},
-		{"calendar_sync", caps(31), false, "needs Nextcloud 32+"},
-		{"calendar_sync", caps(32), true, "available"},
-		{"files_sync", caps(30), true, "available"},
-		{"forms_sync", caps(33, "notes"), false, "forms app"},
-		{"deck_sync", nil, true, "not checked"},
+		{"notes_sync", srv(caps("30.0.0", "notes")), true, "available"},
+		{"notes_sync", srv(caps("30.0.0")), false, "notes app is not installed"},
+		// webhooks-live/nc31/04: 31.0.6 accepts the OCP calendar events.
+		{"calendar_sync", srv(caps("31.0.6")), true, "available"},
+		{"calendar_sync", srv(caps("31.0.1")), false, "needs Nextcloud 31.0.2+"},
+		{"calendar_sync", srv(caps("32.0.0")), true, "available"},
+		{"files_sync", srv(caps("30.0.0")), true, "available"},
+		{"files_sync", srv(caps("29.0.6")), false, "needs Nextcloud 30+"},
+		{"forms_sync", srv(caps("33.0.0", "notes")), false, "forms app"},
+		{"deck_sync", srv(nil), true, "not checked"},
+		{"files_sync", nextcloud.WebhookServer{Caps: caps("31.0.6"), Access: &nextcloud.WebhooksUnavailableError{}}, false, "app disabled: `occ app:enable webhook_listeners`"},
+		{"files_sync", nextcloud.WebhookServer{Caps: caps("31.0.6"), Access: &nextcloud.NotAdminError{}}, false, "admins only"},
 	}
 	for _, tc := range cases {
 		p, err := nextcloud.WebhookPresetByName(tc.preset, nextcloud.PresetOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ok, why := p.Supported(tc.caps)
+		ok, why := p.Supported(tc.server)
 		if ok != tc.ok || !strings.Contains(why, tc.why) {
 			t.Errorf("%s: Supported = %v %q, want %v %q", tc.preset, ok, why, tc.ok, tc.why)
+		}
+	}
+}
+
+// TestWebhookPresetCaveats: the presets with rename events warn on the
+// versions whose server never delivers them (webhooks-live/ README).
+func TestWebhookPresetCaveats(t *testing.T) {
+	for _, tc := range []struct {
+		preset string
+		v      nextcloud.Version
+		warn   bool
+	}{
+		{"files_sync", nextcloud.Version{Major: 31, Micro: 6, String: "31.0.6"}, true},
+		{"notes_sync", nextcloud.Version{Major: 30, String: "30.0.0"}, true},
+		{"notes_sync", nextcloud.Version{Major: 32, String: "32.0.0"}, false},
+		{"calendar_sync", nextcloud.Version{Major: 31, Micro: 6, String: "31.0.6"}, false},
+	} {
+		p, _ := nextcloud.WebhookPresetByName(tc.preset, nextcloud.PresetOptions{})
+		got := p.Caveats(tc.v)
+		if (len(got) > 0) != tc.warn || (tc.warn && !strings.Contains(got[0], "nextcloud/server#53648")) {
+			t.Errorf("%s on %s: caveats %q", tc.preset, tc.v.String, got)
 		}
 	}
 }

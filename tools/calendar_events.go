@@ -443,7 +443,7 @@ func calendarCreateEventTool(d *Deps) Tool {
 		if in.RecurrenceRule != nil && *in.RecurrenceRule != "" && !start.AllDay && loc == nil {
 			return EventInfo{}, inputErrorf("a recurring event needs timezone (e.g. Europe/Berlin) so its occurrences keep their local time across daylight-saving changes")
 		}
-		cal, err := resolveCalendar(ctx, call.Client, in.CalendarName, "VEVENT")
+		cal, err := writableCalendar(ctx, call.Client, in.CalendarName, "VEVENT")
 		if err != nil {
 			return EventInfo{}, err
 		}
@@ -527,6 +527,9 @@ func calendarUpdateEventTool(d *Deps) Tool {
 		}
 		cal, obj, err := findEvent(ctx, call.Client, in.CalendarName, in.EventUID)
 		if err != nil {
+			return EventInfo{}, err
+		}
+		if err := requireWritable(ctx, call.Client, cal, "VEVENT"); err != nil {
 			return EventInfo{}, err
 		}
 		ev := nextcloud.MasterComponent(obj.Data, ical.CompEvent)
@@ -682,6 +685,9 @@ func calendarDeleteEventTool(d *Deps) Tool {
 	}, func(ctx context.Context, call *Call, in CalendarDeleteEventInput) (CalendarDeleteEventOutput, error) {
 		cal, obj, err := findEvent(ctx, call.Client, in.CalendarName, in.EventUID)
 		if err != nil {
+			return CalendarDeleteEventOutput{}, err
+		}
+		if err := requireWritable(ctx, call.Client, cal, "VEVENT"); err != nil {
 			return CalendarDeleteEventOutput{}, err
 		}
 		if err := call.Client.DeleteDAVObject(ctx, obj.Href, calFirst(in.ETag, obj.ETag)); err != nil {

@@ -244,6 +244,10 @@ func filesWriteTool(d *Deps) Tool {
 
 // explainWriteError turns the statuses a PUT answers into what to do next.
 func explainWriteError(err error, dp string, o nextcloud.WriteOptions) error {
+	if errors.Is(err, nextcloud.ErrUnprotectedWrite) {
+		return inputErrorf("File %q was written, but Nextcloud kept its previous etag and giving it a new one failed, so a stale "+
+			"if_match could still replace it: call nc_webdav_get_info before changing it again.", dp)
+	}
 	var ne *nextcloud.Error
 	if !errors.As(err, &ne) {
 		return about(err, "file %q", dp)
@@ -392,6 +396,10 @@ func filesMoveTool(d *Deps, method string) Tool {
 			wr, err = call.Client.Copy(ctx, src, dst, in.Overwrite)
 		} else {
 			wr, err = call.Client.Move(ctx, src, dst, in.Overwrite)
+		}
+		if errors.Is(err, nextcloud.ErrUnprotectedWrite) {
+			return FilesMoveOutput{}, inputErrorf("%q was %s over the old file, but Nextcloud kept the old etag and giving it a new one failed: "+
+				"call nc_webdav_get_info before changing it again.", dst, verb)
 		}
 		if err != nil {
 			switch nextcloud.StatusOf(err) {

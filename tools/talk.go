@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 )
@@ -59,6 +60,8 @@ type TalkMessage struct {
 	ReplyTo     int            `json:"reply_to,omitempty" jsonschema:"id of the message this answers"`
 	ReplyAuthor string         `json:"reply_to_author,omitempty" jsonschema:"author of the message this answers"`
 	Reactions   map[string]int `json:"reactions,omitempty" jsonschema:"emoji and how many reacted with it"`
+	Edited      bool           `json:"edited,omitempty" jsonschema:"the text was edited after posting"`
+	Deleted     bool           `json:"deleted,omitempty" jsonschema:"the message was deleted"`
 }
 
 func talkTime(sec int64) string {
@@ -75,6 +78,10 @@ func talkMessage(m *nextcloud.ChatMessage) TalkMessage {
 	}
 	if len(m.Reactions) > 0 {
 		out.Reactions = m.Reactions
+	}
+	out.Edited = m.LastEditTimestamp > 0
+	if m.Deleted || m.MessageType == "comment_deleted" {
+		out.Deleted, out.Text, out.Reactions = true, "", nil
 	}
 	return out
 }
@@ -166,7 +173,7 @@ func talkGetTool(d *Deps) Tool {
 	}, func(ctx context.Context, call *Call, in TalkTokenInput) (TalkConversation, error) {
 		conv, err := call.Client.Conversation(ctx, in.Token)
 		if err != nil {
-			return TalkConversation{}, about(err, "conversation %s", in.Token)
+			return TalkConversation{}, talkRoomError(err, in.Token)
 		}
 		return talkConversation(call.Client, conv), nil
 	})
@@ -200,7 +207,7 @@ func talkParticipantsTool(d *Deps) Tool {
 	}, func(ctx context.Context, call *Call, in TalkTokenInput) (TalkParticipantsOutput, error) {
 		ps, err := call.Client.Participants(ctx, in.Token)
 		if err != nil {
-			return TalkParticipantsOutput{}, about(err, "the participants of conversation %s", in.Token)
+			return TalkParticipantsOutput{}, talkRoomError(err, in.Token)
 		}
 		out := TalkParticipantsOutput{Participants: []TalkParticipant{}}
 		for _, p := range ps {
@@ -226,9 +233,13 @@ var talkTypeByName = map[string]nextcloud.ConversationType{
 	"public":     nextcloud.ConversationPublic,
 }
 
+// talkMaxName is Talk's limit for a conversation name (talk/11).
+const talkMaxName = 255
+
 // Validate implements the input check.
 func (in *TalkCreateInput) Validate() error {
 	t, ok := talkTypeByName[in.Type]
+	name := strings.TrimSpace(in.Name)
 	switch {
 	case !ok:
 		return inputErrorf("type %q: use one-to-one, group or public", in.Type)
@@ -238,8 +249,12 @@ func (in *TalkCreateInput) Validate() error {
 		return inputErrorf("a one-to-one conversation takes only invite, no name or group")
 	case t != nextcloud.ConversationOneToOne && in.Invite != "":
 		return inputErrorf("invite is for one-to-one; add a group with group, or people later in Talk")
-	case t != nextcloud.ConversationOneToOne && strings.TrimSpace(in.Name) == "" && in.Group == "":
-		return inputErrorf("a %s conversation needs a name", in.Type)
+	case t == nextcloud.ConversationPublic && name == "":
+		return inputErrorf("a public conversation needs a name (Talk refuses one without, even with a group)")
+	case t == nextcloud.ConversationGroup && name == "" && strings.TrimSpace(in.Group) == "":
+		return inputErrorf("a group conversation needs a name, or a group to name it after")
+	case utf8.RuneCountInString(name) > talkMaxName:
+		return inputErrorf("name has %d characters; Talk accepts at most %d", utf8.RuneCountInString(name), talkMaxName)
 	}
 	return nil
 }
@@ -258,15 +273,17 @@ func talkCreateTool(d *Deps) Tool {
 			"or a public one anyone with its link can join. Other people are added and see it, so confirm with the user first.",
 		Hints: Hints{OpenWorld: true},
 	}, func(ctx context.Context, call *Call, in TalkCreateInput) (TalkCreateOutput, error) {
-		n := nextcloud.NewConversation{Type: talkTypeByName[in.Type], Name: in.Name}
+		n := nextcloud.NewConversation{Type: talkTypeByName[in.Type], Name: strings.TrimSpace(in.Name), Group: strings.TrimSpace(in.Group)}
 		if n.Type == nextcloud.ConversationOneToOne {
-			n.Invite = in.Invite
-		} else if in.Group != "" {
-			n.Invite, n.Source = in.Group, "groups"
+			n.Invite = strings.TrimSpace(in.Invite)
+			// Talk answers a one-to-one with yourself with a bare 403 (talk/08).
+			if me, err := call.Client.UserID(ctx); err == nil && strings.EqualFold(me, n.Invite) {
+				return TalkCreateOutput{}, inputErrorf("invite %q is you: a one-to-one conversation needs another user's id", n.Invite)
+			}
 		}
 		conv, created, err := call.Client.CreateConversation(ctx, n)
 		if err != nil {
-			return TalkCreateOutput{}, about(err, "the new %s conversation", in.Type)
+			return TalkCreateOutput{}, talkCreateError(err, in, n)
 		}
 		return TalkCreateOutput{Conversation: talkConversation(call.Client, conv), Created: created}, nil
 	})

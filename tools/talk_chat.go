@@ -17,7 +17,7 @@ type TalkReadInput struct {
 	Token    string `json:"token" jsonschema:"conversation token, from nc_talk_list_conversations"`
 	Limit    int    `json:"limit,omitempty" jsonschema:"how many messages, default 30, at most 200"`
 	BeforeID int    `json:"before_id,omitempty" jsonschema:"only messages older than this id: pass next_before_id to read further back"`
-	MarkRead bool   `json:"mark_read,omitempty" jsonschema:"also mark the conversation read up to the newest message returned (default false: reading leaves it unread)"`
+	MarkRead bool   `json:"mark_read,omitempty" jsonschema:"mark read up to the newest message returned (forward only)"`
 }
 
 // Validate implements the input check.
@@ -32,28 +32,89 @@ func (in *TalkReadInput) Validate() error {
 type TalkReadOutput struct {
 	Messages     []TalkMessage `json:"messages" jsonschema:"oldest first"`
 	NextBeforeID int           `json:"next_before_id,omitempty" jsonschema:"pass as before_id for older messages; absent at the start of the conversation"`
-	MarkedRead   bool          `json:"marked_read" jsonschema:"whether the read marker moved"`
+	MarkedRead   bool          `json:"marked_read" jsonschema:"read up to the newest message returned"`
 }
+
+// talkMaxPages bounds the history requests of one read: Talk counts the
+// reaction, edit and deletion notes it returns, and expired messages, in
+// its limit, so filling a page can take several.
+const talkMaxPages = 10
 
 func talkReadTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_talk_read_messages",
 		Title: "Read Talk messages",
-		Description: "Read the newest messages of a Talk conversation (returned oldest first), or older ones with before_id. " +
-			"Reading does not mark anything as read and does not clear notifications unless mark_read is true, so the user still sees what is new.",
+		Description: "Read the newest messages of a Talk conversation (returned oldest first), or older ones with before_id. Reactions and edits " +
+			"are folded into their messages. Nothing is marked read unless mark_read is true, so the user still sees what is new.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in TalkReadInput) (TalkReadOutput, error) {
-		page, err := call.Client.ChatHistory(ctx, in.Token, nextcloud.HistoryQuery{Limit: cmp.Or(in.Limit, 30), Before: in.BeforeID, MarkRead: in.MarkRead})
+		limit := cmp.Or(in.Limit, 30)
+		shown, next, newest, err := talkHistory(ctx, call.Client, in.Token, in.BeforeID, limit)
 		if err != nil {
-			return TalkReadOutput{}, about(err, "the messages of conversation %s", in.Token)
+			return TalkReadOutput{}, err
 		}
-		out := TalkReadOutput{Messages: []TalkMessage{}, NextBeforeID: page.Next, MarkedRead: in.MarkRead && len(page.Messages) > 0}
-		for i := range page.Messages {
-			out.Messages = append(out.Messages, talkMessage(&page.Messages[i]))
+		out := TalkReadOutput{Messages: []TalkMessage{}, NextBeforeID: next}
+		for i := range shown {
+			out.Messages = append(out.Messages, talkMessage(&shown[i]))
 		}
 		slices.Reverse(out.Messages)
+		if in.MarkRead && newest > 0 {
+			if _, err := talkMarkForward(ctx, call.Client, in.Token, newest); err != nil {
+				return TalkReadOutput{}, err
+			}
+			out.MarkedRead = true
+		}
 		return out, nil
 	})
+}
+
+// talkHistory collects up to limit messages older than before, newest
+// first, leaving out the notes Talk's own clients fold away (reactions,
+// edits, deletions). It follows X-Chat-Last-Given even past short or empty
+// pages (expired messages, talk/56-58) and stops at Talk's 304. next is the
+// before_id of the following read (0 at the start); newest is the highest
+// message id seen, folded ones included.
+func talkHistory(ctx context.Context, c *nextcloud.Client, token string, before, limit int) (shown []nextcloud.ChatMessage, next, newest int, err error) {
+	for range talkMaxPages {
+		page, err := c.ChatHistory(ctx, token, nextcloud.HistoryQuery{Limit: limit, Before: before})
+		if err != nil {
+			return nil, 0, 0, talkRoomError(err, token)
+		}
+		for _, m := range page.Messages {
+			newest = max(newest, m.ID)
+			if !m.Folded() {
+				shown = append(shown, m)
+			}
+		}
+		next = page.Next
+		if next == 0 || len(shown) >= limit {
+			break
+		}
+		before = next
+	}
+	if len(shown) > limit {
+		shown = shown[:limit]
+		next = shown[limit-1].ID
+	}
+	return shown, next, newest, nil
+}
+
+// talkMarkForward moves the read marker to messageID unless it is already
+// there or further: Talk's read endpoint also moves it backwards (talk/50),
+// which would make read messages unread again.
+func talkMarkForward(ctx context.Context, c *nextcloud.Client, token string, messageID int) (*nextcloud.Conversation, error) {
+	conv, err := c.Conversation(ctx, token)
+	if err != nil {
+		return nil, talkRoomError(err, token)
+	}
+	if conv.LastReadMessage >= messageID {
+		return conv, nil
+	}
+	conv, err = c.MarkRead(ctx, token, messageID)
+	if err != nil {
+		return nil, talkRoomError(err, token)
+	}
+	return conv, nil
 }
 
 // --- send ---
@@ -90,7 +151,7 @@ func talkSendTool(d *Deps) Tool {
 	}, func(ctx context.Context, call *Call, in TalkSendInput) (TalkMessage, error) {
 		m, err := call.Client.SendMessage(ctx, in.Token, in.Message, in.ReplyTo, in.Silent)
 		if err != nil {
-			return TalkMessage{}, about(err, "the message to conversation %s", in.Token)
+			return TalkMessage{}, talkSendError(err, in)
 		}
 		return talkMessage(m), nil
 	})
@@ -105,7 +166,12 @@ type TalkMarkReadInput struct {
 }
 
 // Validate implements the input check.
-func (in *TalkMarkReadInput) Validate() error { return checkTalkToken(in.Token) }
+func (in *TalkMarkReadInput) Validate() error {
+	if in.MessageID < 0 {
+		return inputErrorf("message_id must be a message id")
+	}
+	return checkTalkToken(in.Token)
+}
 
 // TalkMarkReadOutput is the result of nc_talk_mark_read.
 type TalkMarkReadOutput struct {
@@ -116,28 +182,30 @@ type TalkMarkReadOutput struct {
 
 func talkMarkReadTool(d *Deps) Tool {
 	return NewTool(d, Spec{
-		Name:        "nc_talk_mark_read",
-		Title:       "Mark a conversation read",
-		Description: "Mark a Talk conversation as read, up to the newest message or to message_id. Only your own read state changes.",
-		Hints:       Hints{Idempotent: true},
+		Name:  "nc_talk_mark_read",
+		Title: "Mark a conversation read",
+		Description: "Mark a Talk conversation read up to the newest message or message_id, and clear its notifications. Only moves forward: " +
+			"a message_id before the current read marker is refused. Only your own read state changes.",
+		Hints: Hints{Idempotent: true},
 	}, func(ctx context.Context, call *Call, in TalkMarkReadInput) (TalkMarkReadOutput, error) {
-		id := in.MessageID
-		if id == 0 {
-			conv, err := call.Client.Conversation(ctx, in.Token)
-			if err != nil {
-				return TalkMarkReadOutput{}, about(err, "conversation %s", in.Token)
-			}
-			if conv.LastMessage == nil {
-				return TalkMarkReadOutput{Token: in.Token, LastReadID: conv.LastReadMessage}, nil
-			}
-			id = conv.LastMessage.ID
-		}
-		if err := call.Client.MarkRead(ctx, in.Token, id); err != nil {
-			return TalkMarkReadOutput{}, about(err, "conversation %s", in.Token)
-		}
 		conv, err := call.Client.Conversation(ctx, in.Token)
 		if err != nil {
-			return TalkMarkReadOutput{}, about(err, "conversation %s", in.Token)
+			return TalkMarkReadOutput{}, talkRoomError(err, in.Token)
+		}
+		id := in.MessageID
+		switch {
+		case id == 0 && conv.LastMessage == nil:
+			return TalkMarkReadOutput{Token: in.Token, LastReadID: conv.LastReadMessage, UnreadMessages: conv.UnreadMessages}, nil
+		case id == 0:
+			id = conv.LastMessage.ID
+		case id < conv.LastReadMessage:
+			return TalkMarkReadOutput{}, inputErrorf("message_id %d is before your read marker (%d), so nothing changed: nc_talk_mark_read only moves it forward",
+				id, conv.LastReadMessage)
+		}
+		if id > conv.LastReadMessage {
+			if conv, err = call.Client.MarkRead(ctx, in.Token, id); err != nil {
+				return TalkMarkReadOutput{}, talkRoomError(err, in.Token)
+			}
 		}
 		return TalkMarkReadOutput{Token: in.Token, LastReadID: conv.LastReadMessage, UnreadMessages: conv.UnreadMessages}, nil
 	})
@@ -179,7 +247,7 @@ func talkReactTool(d *Deps) Tool {
 	}, func(ctx context.Context, call *Call, in TalkReactInput) (TalkReactOutput, error) {
 		rs, added, err := call.Client.React(ctx, in.Token, in.MessageID, strings.TrimSpace(in.Reaction))
 		if err != nil {
-			return TalkReactOutput{}, about(err, "message %d in conversation %s", in.MessageID, in.Token)
+			return TalkReactOutput{}, talkReactError(err, in)
 		}
 		out := TalkReactOutput{MessageID: in.MessageID, Added: added, Reactions: map[string][]string{}}
 		for emoji, who := range rs {

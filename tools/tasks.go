@@ -70,12 +70,13 @@ func defaultTaskList(ctx context.Context, c *nextcloud.Client) (nextcloud.Calend
 	}
 	for _, want := range []string{"tasks", "personal", ""} {
 		for _, cal := range cals {
-			if cal.Writable && (want == "" || strings.EqualFold(cal.Name, want)) {
+			if cal.Writable && !appGenerated(cal) && (want == "" || strings.EqualFold(cal.Name, want)) {
 				return cal, nil
 			}
 		}
 	}
-	return nextcloud.Calendar{}, inputErrorf("there is no writable task list: create one with nc_calendar_create_calendar and components [\"VTODO\"]")
+	return nextcloud.Calendar{}, inputErrorf("there is no writable task list (a calendar that holds VTODO; Nextcloud's default \"personal\" calendar " +
+		"holds events only): create one with nc_calendar_create_calendar and components [\"VTODO\"]")
 }
 
 // --- list ---
@@ -325,7 +326,7 @@ func tasksCreateTool(d *Deps) Tool {
 		}
 		var cal nextcloud.Calendar
 		if strings.TrimSpace(in.CalendarName) != "" {
-			cal, err = resolveCalendar(ctx, call.Client, in.CalendarName, "VTODO")
+			cal, err = writableCalendar(ctx, call.Client, in.CalendarName, "VTODO")
 		} else {
 			cal, err = defaultTaskList(ctx, call.Client)
 		}
@@ -404,6 +405,9 @@ func tasksUpdateTool(d *Deps) Tool {
 		if err != nil {
 			return TaskInfo{}, err
 		}
+		if err := requireWritable(ctx, call.Client, cal, "VTODO"); err != nil {
+			return TaskInfo{}, err
+		}
 		todo := nextcloud.MasterComponent(obj.Data, ical.CompToDo)
 		if err := nextcloud.ApplyTaskPatch(obj.Data, todo, p, time.Now()); err != nil {
 			return TaskInfo{}, inputErrorf("%v", err)
@@ -446,6 +450,9 @@ func tasksCompleteTool(d *Deps) Tool {
 		if err != nil {
 			return TaskInfo{}, err
 		}
+		if err := requireWritable(ctx, call.Client, cal, "VTODO"); err != nil {
+			return TaskInfo{}, err
+		}
 		todo := nextcloud.MasterComponent(obj.Data, ical.CompToDo)
 		if err := nextcloud.SetTaskCompleted(obj.Data, todo, in.Completed, time.Now()); err != nil {
 			return TaskInfo{}, inputErrorf("%v", err)
@@ -479,6 +486,9 @@ func tasksDeleteTool(d *Deps) Tool {
 	}, func(ctx context.Context, call *Call, in TasksDeleteInput) (TasksDeleteOutput, error) {
 		cal, obj, err := findObject(ctx, call.Client, in.CalendarName, in.TaskUID, ical.CompToDo, "task")
 		if err != nil {
+			return TasksDeleteOutput{}, err
+		}
+		if err := requireWritable(ctx, call.Client, cal, "VTODO"); err != nil {
 			return TasksDeleteOutput{}, err
 		}
 		if err := call.Client.DeleteDAVObject(ctx, obj.Href, calFirst(in.ETag, obj.ETag)); err != nil {

@@ -38,8 +38,11 @@ type fakeCalendar struct {
 	comps       []string
 	readOnly    bool
 	deleted     bool // in the calendar trash bin
-	objects     map[string]*calObject
-	sync        pimSync
+	// appGenerated marks a calendar another app provides (Deck's
+	// app-generated--deck--board-N): read-only, without sync properties.
+	appGenerated bool
+	objects      map[string]*calObject
+	sync         pimSync
 }
 
 type calObject struct {
@@ -60,16 +63,20 @@ func (a *calendarsApp) routes(mux *http.ServeMux) {
 }
 
 // home returns the user's calendars, creating the default ones Nextcloud
-// gives every account. Callers hold a.mu.
+// gives every account: "personal" for events only (Nextcloud 29 creates it
+// with components VEVENT, so a stock account has no task list) and the
+// read-only birthday calendar; plus one read-only VTODO calendar per Deck
+// board the user can see (caldav/05). Callers hold a.mu.
 func (a *calendarsApp) home(user string) map[string]*fakeCalendar {
 	h := a.homes[user]
 	if h == nil {
 		h = map[string]*fakeCalendar{
-			"personal":          {name: "personal", displayName: "Personal", color: "#0082c9", order: "0", comps: []string{"VEVENT", "VTODO"}, objects: map[string]*calObject{}},
+			"personal":          {name: "personal", displayName: "Personal", color: "#0082c9", order: "0", comps: []string{"VEVENT"}, objects: map[string]*calObject{}},
 			"contact_birthdays": {name: "contact_birthdays", displayName: "Contact birthdays", color: "#E9D859", order: "0", comps: []string{"VEVENT"}, readOnly: true, objects: map[string]*calObject{}},
 		}
 		a.homes[user] = h
 	}
+	a.syncDeckCalendars(user, h)
 	return h
 }
 
@@ -200,6 +207,9 @@ func (a *calendarsApp) serveSpecial(w http.ResponseWriter, r *http.Request, base
 
 // calendarProps are the properties Nextcloud reports for a calendar.
 func calendarProps(user string, cal *fakeCalendar) pimProps {
+	if cal.appGenerated {
+		return appCalendarProps(cal)
+	}
 	p := pimProps{
 		{Space: nsDAV, Local: "displayname"}: pimEscape(cal.displayName),
 		{Space: nsCS, Local: "getctag"}:      cal.sync.tokenURI(),

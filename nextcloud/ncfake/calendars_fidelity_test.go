@@ -113,6 +113,8 @@ func TestCalDAVFidelity(t *testing.T) {
 	if got := replay(t, s, setup); got.Code != 201 {
 		t.Fatalf("setup MKCALENDAR golden-events-only: %d %s", got.Code, got.Body)
 	}
+	// Deck's default board, which it shows as app-generated--deck--board-1.
+	s.SeedDeckBoard("admin", "Personal", "0087c5")
 
 	t.Run("discovery", func(t *testing.T) {
 		rec := loadRecording(t, "caldav", "01-well-known-caldav-redirect")
@@ -132,7 +134,7 @@ func TestCalDAVFidelity(t *testing.T) {
 		want := parseMS(t, rec.RespBody)
 		have := parseMS(t, got.Body.Bytes())
 		for _, w := range want {
-			if !strings.Contains(w.Href, "golden-") && !strings.HasSuffix(w.Href, "/admin/") && !strings.Contains(w.Href, "/personal/") && !strings.Contains(w.Href, "box/") && !strings.Contains(w.Href, "trashbin") {
+			if !strings.Contains(w.Href, "golden-") && !strings.HasSuffix(w.Href, "/admin/") && !strings.Contains(w.Href, "/personal/") && !strings.Contains(w.Href, "box/") && !strings.Contains(w.Href, "trashbin") && !strings.HasSuffix(w.Href, "deck--board-1/") {
 				continue // calendars other clients had made on the recording server
 			}
 			var h *msResponse
@@ -148,6 +150,19 @@ func TestCalDAVFidelity(t *testing.T) {
 			for k := range w.Found {
 				if _, ok := h.Found[k]; !ok {
 					t.Errorf("%s: prop %s missing (recorded with a value)", w.Href, k)
+				}
+			}
+			if strings.Contains(w.Href, "deck--board") {
+				// An app-generated calendar has no ctag, sync token, order or owner.
+				for k, v := range h.Found {
+					if _, ok := w.Found[k]; !ok {
+						t.Errorf("%s: prop %s = %q, recorded as 404", w.Href, k, v)
+					}
+				}
+				for _, k := range []string{"DAV: displayname", "http://apple.com/ns/ical/ calendar-color", "urn:ietf:params:xml:ns:caldav supported-calendar-component-set", "DAV: current-user-privilege-set"} {
+					if h.Found[k] != w.Found[k] {
+						t.Errorf("%s %s = %q, recorded %q", w.Href, k, h.Found[k], w.Found[k])
+					}
 				}
 			}
 			if strings.Contains(w.Href, "golden-cal") {

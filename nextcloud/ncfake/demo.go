@@ -72,6 +72,9 @@ func (s *Server) seedDemo() {
 	room := s.AddTalkConversation(u, "Team", "alice")
 	s.AddTalkMessage(room, "alice", "Morning! The review moved to Thursday.")
 	s.AddTalkMessage(room, u, "Thanks, noted.")
+	launch := s.AddTalkConversation("alice", "Launch", u)
+	s.AddTalkMessage(launch, "alice", "The launch checklist is ready.")
+	s.AddTalkMessage(launch, "alice", "@"+u+" could you review it today?")
 }
 
 // seedDemoPIM stores a few events, a task and contacts through the fake's
@@ -85,9 +88,20 @@ func (s *Server) seedDemoPIM(u string) {
 			"BEGIN:VEVENT\r\nUID:demo-standup\r\nDTSTAMP:20261101T080000Z\r\nDTSTART;TZID=Europe/Berlin:" + day + "T093000\r\nDTEND;TZID=Europe/Berlin:" + day + "T094500\r\nRRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR\r\nSUMMARY:Team stand-up\r\nLOCATION:Talk\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
 		"/remote.php/dav/calendars/" + u + "/personal/demo-review.ics": "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//nextcloud-mcp//demo//EN\r\n" + berlinVTimezone +
 			"BEGIN:VEVENT\r\nUID:demo-review\r\nDTSTAMP:20261101T080000Z\r\nDTSTART;TZID=Europe/Berlin:" + week + "T140000\r\nDTEND;TZID=Europe/Berlin:" + week + "T153000\r\nSUMMARY:Quarterly review\r\nDESCRIPTION:Bring the summary PDF.\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
-		"/remote.php/dav/calendars/" + u + "/personal/demo-task.ics":           "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//nextcloud-mcp//demo//EN\r\nBEGIN:VTODO\r\nUID:demo-task\r\nDTSTAMP:20261101T080000Z\r\nSUMMARY:Renew the domain\r\nDUE;VALUE=DATE:" + week + "\r\nPRIORITY:1\r\nSTATUS:NEEDS-ACTION\r\nEND:VTODO\r\nEND:VCALENDAR\r\n",
+		"/remote.php/dav/calendars/" + u + "/tasks/demo-task.ics":              "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//nextcloud-mcp//demo//EN\r\nBEGIN:VTODO\r\nUID:demo-task\r\nDTSTAMP:20261101T080000Z\r\nSUMMARY:Renew the domain\r\nDUE;VALUE=DATE:" + week + "\r\nPRIORITY:1\r\nSTATUS:NEEDS-ACTION\r\nEND:VTODO\r\nEND:VCALENDAR\r\n",
 		"/remote.php/dav/addressbooks/users/" + u + "/contacts/demo-bob.vcf":   "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:demo-bob\r\nFN:Bob Builder\r\nN:Builder;Bob;;;\r\nEMAIL;TYPE=WORK:bob@example.com\r\nTEL;TYPE=CELL:+49 30 1234567\r\nORG:Builder & Co\r\nEND:VCARD\r\n",
 		"/remote.php/dav/addressbooks/users/" + u + "/contacts/demo-carla.vcf": "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:demo-carla\r\nFN:Carla Diaz\r\nN:Diaz;Carla;;;\r\nEMAIL;TYPE=HOME:carla@example.org\r\nBDAY:1990-04-12\r\nEND:VCARD\r\n",
+	}
+	// Nextcloud's default "personal" calendar holds events only, so the demo
+	// task goes into a task list of its own, as a user would create it.
+	mk := httptest.NewRequest("MKCALENDAR", "/remote.php/dav/calendars/"+u+"/tasks/", strings.NewReader(`<?xml version="1.0"?>`+
+		`<c:mkcalendar xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:set><d:prop><d:displayname>Tasks</d:displayname>`+
+		`<c:supported-calendar-component-set><c:comp name="VTODO"/></c:supported-calendar-component-set></d:prop></d:set></c:mkcalendar>`))
+	mk.SetBasicAuth(u, DemoAppPassword)
+	mw := httptest.NewRecorder()
+	s.Handler().ServeHTTP(mw, mk)
+	if mw.Code != http.StatusCreated {
+		panic(fmt.Sprintf("seed demo task list: HTTP %d %s", mw.Code, mw.Body.String()))
 	}
 	for p, body := range objects {
 		ct := "text/calendar; charset=utf-8"

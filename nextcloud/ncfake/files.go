@@ -36,6 +36,10 @@ type filesApp struct {
 	nextID int64
 	seq    uint64 // makes every new ETag distinct
 	clock  int64  // last folder ETag (µs), kept increasing
+	// now is the server's clock for mtimes (SetFilesClock).
+	now func() time.Time
+	// ignoreMtime drops X-OC-Mtime, as a server behind a proxy that strips it would.
+	ignoreMtime bool
 }
 
 // fileHome is one user's file tree: the bytes live in the memFS, the
@@ -50,7 +54,7 @@ type fileHome struct {
 }
 
 func newFilesApp(s *Server) *filesApp {
-	return &filesApp{s: s, homes: map[string]*fileHome{}, nextID: 100}
+	return &filesApp{s: s, homes: map[string]*fileHome{}, nextID: 100, now: time.Now}
 }
 
 func (a *filesApp) routes(mux *http.ServeMux) {

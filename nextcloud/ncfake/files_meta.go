@@ -30,11 +30,10 @@ type fileMeta struct {
 
 func (a *filesApp) newDirMeta() *fileMeta {
 	a.nextID++
-	return &fileMeta{id: a.nextID, dir: true, etag: a.folderETag(), mtime: time.Now()}
+	return &fileMeta{id: a.nextID, dir: true, etag: a.folderETag(), mtime: a.now()}
 }
 
-// fileETag returns a fresh 32-hex ETag. Nextcloud's are md5-like and change
-// with every write; the same-second-overwrite quirk (webdav/12) is not copied.
+// fileETag returns a fresh 32-hex ETag, md5-like as Nextcloud's are.
 func (a *filesApp) fileETag(id int64) string {
 	a.seq++
 	sum := md5.Sum([]byte(strconv.FormatInt(id, 10) + "/" + strconv.FormatUint(a.seq, 10) + "/" + strconv.FormatInt(time.Now().UnixNano(), 10)))
@@ -57,7 +56,7 @@ func quoteFileETag(etag string) string { return `"` + etag + `"` }
 // touchAncestors gives every folder above p a new ETag and mtime, as
 // Nextcloud's propagator does after a change below it.
 func (a *filesApp) touchAncestors(h *fileHome, p string) {
-	now := time.Now()
+	now := a.now()
 	for dir := path.Dir(p); ; dir = path.Dir(dir) {
 		if m := h.meta[dir]; m != nil && m.dir {
 			m.etag, m.mtime = a.folderETag(), now
@@ -137,8 +136,11 @@ func (a *filesApp) mkdir(h *fileHome, p string) error {
 }
 
 // writeFile stores data at p (parent must exist) and returns its metadata:
-// a new file gets a new id, an existing one keeps it; the ETag always
-// changes. mtime 0 means now. Caller holds a.mu.
+// a new file gets a new id, an existing one keeps it. mtime 0 means now.
+// Like Nextcloud on local storage (webdav/12, webdav-etag/01-05), an
+// overwrite that leaves the mtime in the same second keeps the ETag, even
+// when the content changed; a different mtime (X-OC-Mtime, webdav-etag/07)
+// gives a new one. Caller holds a.mu.
 func (a *filesApp) writeFile(ctx context.Context, h *fileHome, p string, data []byte, mtime int64) (*fileMeta, error) {
 	f, err := h.fs.OpenFile(ctx, p, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
@@ -151,18 +153,22 @@ func (a *filesApp) writeFile(ctx context.Context, h *fileHome, p string, data []
 	if err := f.Close(); err != nil {
 		return nil, fmt.Errorf("ncfake: write %s: %w", p, err)
 	}
+	newMtime := a.now()
+	if mtime > 0 {
+		newMtime = time.Unix(mtime, 0)
+	}
 	m := h.meta[p]
-	if m == nil {
+	switch {
+	case m == nil:
 		a.nextID++
 		m = &fileMeta{id: a.nextID}
 		h.meta[p] = m
+		m.etag = a.fileETag(m.id)
+	case m.mtime.Unix() != newMtime.Unix():
+		m.etag = a.fileETag(m.id)
 	}
-	m.etag = a.fileETag(m.id)
 	m.size = int64(len(data))
-	m.mtime = time.Now()
-	if mtime > 0 {
-		m.mtime = time.Unix(mtime, 0)
-	}
+	m.mtime = newMtime
 	a.touchAncestors(h, p)
 	return m, nil
 }

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/net/webdav"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 )
 
 // locked reports whether p, or a folder above it, is locked (LockFile).
@@ -121,7 +123,7 @@ func (a *filesApp) handlePut(w http.ResponseWriter, r *http.Request, u *User, p 
 		}
 	}
 	var mtime int64
-	if v := r.Header.Get("X-OC-MTime"); v != "" {
+	if v := r.Header.Get("X-OC-MTime"); v != "" && !a.ignoreMtime {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
 			mtime = n
 			w.Header().Set("X-OC-MTime", "accepted")
@@ -136,8 +138,11 @@ func (a *filesApp) handlePut(w http.ResponseWriter, r *http.Request, u *User, p 
 	w.Header().Set("ETag", quoteFileETag(nm.etag))
 	w.Header().Set("OC-ETag", quoteFileETag(nm.etag))
 	if m == nil {
+		a.s.fileEvent(nextcloud.EventNodeCreated, u, nm.id, p, "")
+		a.s.fileEvent(nextcloud.EventNodeWritten, u, nm.id, p, "")
 		writeEmpty(w, http.StatusCreated)
 	} else {
+		a.s.fileEvent(nextcloud.EventNodeWritten, u, nm.id, p, "")
 		writeEmpty(w, http.StatusNoContent)
 	}
 }
@@ -186,6 +191,7 @@ func (a *filesApp) handleDelete(w http.ResponseWriter, r *http.Request, u *User,
 		writeSabreError(w, http.StatusInternalServerError, `Sabre\DAV\Exception`, err.Error())
 		return
 	}
+	a.s.fileEvent(nextcloud.EventNodeDeleted, u, m.id, p, "")
 	writeEmpty(w, http.StatusNoContent)
 }
 
@@ -277,6 +283,7 @@ func (a *filesApp) handleCopyMove(w http.ResponseWriter, r *http.Request, u *Use
 		return
 	}
 	nm := h.meta[dp]
+	a.fileMoveEvent(u, move, nm.id, p, dp)
 	if move && !nm.dir {
 		w.Header().Set("OC-ETag", quoteFileETag(nm.etag))
 		w.Header().Set("ETag", quoteFileETag(nm.etag))
@@ -301,8 +308,10 @@ type davPropertyUpdate struct {
 }
 
 // liveProps are computed by Nextcloud; PROPPATCH cannot set them (webdav/32).
+// {DAV:}getetag is not among them: Nextcloud's FilesPlugin takes it out of
+// Sabre's protected list and stores the value as the file's etag.
 var liveProps = map[string]bool{
-	nsDAV + " getetag": true, nsDAV + " getlastmodified": true, nsDAV + " getcontentlength": true,
+	nsDAV + " getlastmodified": true, nsDAV + " getcontentlength": true,
 	nsDAV + " getcontenttype": true, nsDAV + " resourcetype": true, nsDAV + " quota-available-bytes": true,
 	nsDAV + " quota-used-bytes": true, nsOwnCloud + " fileid": true, nsOwnCloud + " id": true,
 	nsOwnCloud + " permissions": true, nsOwnCloud + " size": true, nsOwnCloud + " owner-id": true,
@@ -346,6 +355,9 @@ func (a *filesApp) handleProppatch(w http.ResponseWriter, r *http.Request, u *Us
 		writeFileNotFound(w, p)
 		return
 	}
+	if !checkConditions(w, r, m) {
+		return
+	}
 	failed := -1
 	for i, o := range ops {
 		if liveProps[o.name.Space+" "+o.name.Local] {
@@ -370,6 +382,11 @@ func (a *filesApp) handleProppatch(w http.ResponseWriter, r *http.Request, u *Us
 			case key == nsOwnCloud+" favorite":
 				v := strings.TrimSpace(o.value)
 				m.favorite = !o.remove && (v == "1" || v == "true")
+			case key == nsDAV+" getetag" && !o.remove:
+				// Node::setEtag stores the value; PROPFIND quotes it.
+				if v := strings.Trim(strings.TrimSpace(o.value), `"`); v != "" {
+					m.etag = v
+				}
 			case o.remove:
 				delete(m.dead, key)
 			default:
@@ -399,4 +416,20 @@ func (a *filesApp) handleProppatch(w http.ResponseWriter, r *http.Request, u *Us
 	b.WriteString("</d:response>")
 	w.Header().Set("Vary", "Brief,Prefer")
 	writeMultistatus(w, "application/xml; charset=utf-8", []string{b.String()}, false)
+}
+
+// fileMoveEvent queues the webhook deliveries of a MOVE or COPY. Before the
+// fix of nextcloud/server#53648 a rename event fails to serialise and is
+// never delivered (seen on 31.0.6); the fake does the same on 30 and 31.
+func (a *filesApp) fileMoveEvent(u *User, move bool, id int64, src, dst string) {
+	if !move {
+		a.s.fileEvent(nextcloud.EventNodeCopied, u, id, dst, src)
+		return
+	}
+	a.s.mu.Lock()
+	v := nextcloud.Version{Major: a.s.major, Minor: a.s.minor, Micro: a.s.micro}
+	a.s.mu.Unlock()
+	if !nextcloud.RenameEventsBroken(v) {
+		a.s.fileEvent(nextcloud.EventNodeRenamed, u, id, dst, src)
+	}
 }

@@ -2,6 +2,7 @@ package ncfake
 
 import (
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -48,6 +49,8 @@ type webhooksApp struct {
 	failAt     int
 	failStatus int
 	failMsg    string
+	// deliveries are the calls the server would have queued (WebhookDeliveries).
+	deliveries []WebhookDelivery
 }
 
 func newWebhooksApp(s *Server) *webhooksApp {
@@ -72,7 +75,7 @@ func (a *webhooksApp) routes(mux *http.ServeMux) {
 func (a *webhooksApp) guard(h func(w http.ResponseWriter, r *http.Request, u *User)) http.HandlerFunc {
 	return a.s.ocsAppHandler("webhook_listeners", nil, func(w http.ResponseWriter, r *http.Request, u *User) {
 		if !hasGroup(u, "admin") {
-			writeOCSError(w, r, http.StatusForbidden, http.StatusForbidden, "Logged in account must be an admin")
+			writeOCSError(w, r, http.StatusForbidden, http.StatusForbidden, "Logged in account must be an admin, a sub admin or gotten special right to access this setting")
 			return
 		}
 		h(w, r, u)
@@ -150,9 +153,12 @@ func (w *Webhook) info() map[string]any {
 	}
 	var authData any
 	if len(w.AuthData) > 0 {
+		// Nextcloud's Crypto output: ciphertext|iv|hmac|version (webhooks-live/nc31/02).
 		b, _ := json.Marshal(w.AuthData)
-		sum := sha256.Sum256(b)
-		authData = "3|$" + hex.EncodeToString(sum[:])
+		sum := sha512.Sum512(b)
+		iv := sha256.Sum256(b)
+		mac := sha512.Sum512(sum[:])
+		authData = hex.EncodeToString(sum[:]) + "|" + hex.EncodeToString(iv[:16]) + "|" + hex.EncodeToString(mac[:]) + "|3"
 	}
 	return map[string]any{
 		"id": w.ID, "appId": appID, "userId": w.UserID, "httpMethod": w.HTTPMethod, "uri": w.URI,
@@ -200,7 +206,7 @@ func (a *webhooksApp) handleGet(w http.ResponseWriter, r *http.Request, _ *User)
 func (a *webhooksApp) handleCreate(w http.ResponseWriter, r *http.Request, u *User) {
 	hook, status, msg := a.parse(r, u)
 	if status != 0 {
-		writeOCSError(w, r, status, status, msg)
+		writeOCSError(w, r, status, ocsStatusFor(status), msg)
 		return
 	}
 	a.mu.Lock()
@@ -228,13 +234,18 @@ func (a *webhooksApp) handleUpdate(w http.ResponseWriter, r *http.Request, u *Us
 	}
 	hook, status, msg := a.parse(r, u)
 	if status != 0 {
-		writeOCSError(w, r, status, status, msg)
+		writeOCSError(w, r, status, ocsStatusFor(status), msg)
 		return
 	}
 	a.mu.Lock()
 	hook.ID = old.ID
-	a.hooks[hook.ID] = hook
 	info := hook.info()
+	if hook.AuthMethod == nextcloud.WebhookAuthNone && len(hook.AuthData) == 0 {
+		// The answer says authData null, yet the stored, encrypted value
+		// stays and a later GET shows it (webhooks-live/nc31/09-10).
+		hook.AuthData = old.AuthData
+	}
+	a.hooks[hook.ID] = hook
 	a.mu.Unlock()
 	writeOCS(w, r, info)
 }
@@ -299,7 +310,8 @@ func (a *webhooksApp) parse(r *http.Request, u *User) (*Webhook, int, string) {
 		}
 	}
 	if b.HTTPMethod == "" || b.URI == "" || b.Event == "" {
-		return nil, http.StatusBadRequest, "httpMethod, uri and event are required"
+		// A missing required argument is a PHP type error, not a 400 (webhooks-live/nc31/15).
+		return nil, http.StatusInternalServerError, "Internal Server Error\n"
 	}
 	event := strings.TrimPrefix(b.Event, `\`)
 	if !a.compatible(event) {
@@ -349,11 +361,25 @@ func (a *webhooksApp) compatible(event string) bool {
 		needs = "mail"
 	}
 	ok := needs == "" || apps[needs]
+	version := nextcloud.Version{Major: major, Minor: a.s.minor, Micro: a.s.micro}
 	a.s.mu.Unlock()
-	if strings.HasPrefix(event, `OCP\Calendar\Events\`) || event == `OCP\SystemTag\MapperEvent` {
+	switch {
+	case strings.HasPrefix(event, `OCP\Calendar\Events\`):
+		// Webhook-compatible from 31.0.2 on (webhooks-live/nc31/04).
+		ok = ok && version.AtLeast("31.0.2")
+	case event == `OCP\SystemTag\MapperEvent`:
 		ok = ok && major >= 32
 	}
 	return ok
+}
+
+// ocsStatusFor is the OCS statuscode beside an HTTP status: an uncaught
+// exception is 996 (webhooks-live/nc31/15).
+func ocsStatusFor(status int) int {
+	if status == http.StatusInternalServerError {
+		return 996
+	}
+	return status
 }
 
 // String keeps AuthData out of test failure output.
