@@ -2,9 +2,11 @@ package nextcloud
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // newsAPI is the News app's external API, v1-3: plain JSON, no OCS envelope.
@@ -93,12 +95,23 @@ type NewsItemsQuery struct {
 	UnreadOnly bool
 }
 
+// call is appREST.call with News' 404 messages, which quote the SQL query
+// that found nothing, shortened to what they mean.
+func (n *NewsAPI) call(ctx context.Context, method, path string, query url.Values, body, out any) ([]byte, error) {
+	raw, err := n.rest.call(ctx, method, path, query, body, out)
+	var e *Error
+	if errors.As(err, &e) && strings.Contains(e.Message, "when executing: query") {
+		e.Message = "not found"
+	}
+	return raw, err
+}
+
 // Version returns the app's version, e.g. "25.3.1".
 func (n *NewsAPI) Version(ctx context.Context) (string, error) {
 	var out struct {
 		Version string `json:"version"`
 	}
-	_, err := n.rest.call(ctx, http.MethodGet, "/version", nil, nil, &out)
+	_, err := n.call(ctx, http.MethodGet, "/version", nil, nil, &out)
 	return out.Version, err
 }
 
@@ -107,7 +120,7 @@ func (n *NewsAPI) Folders(ctx context.Context) ([]NewsFolder, error) {
 	var out struct {
 		Folders []NewsFolder `json:"folders"`
 	}
-	_, err := n.rest.call(ctx, http.MethodGet, "/folders", nil, nil, &out)
+	_, err := n.call(ctx, http.MethodGet, "/folders", nil, nil, &out)
 	return out.Folders, err
 }
 
@@ -117,7 +130,7 @@ func (n *NewsAPI) CreateFolder(ctx context.Context, name string) (*NewsFolder, e
 	var out struct {
 		Folders []NewsFolder `json:"folders"`
 	}
-	if _, err := n.rest.call(ctx, http.MethodPost, "/folders", nil, map[string]string{"name": name}, &out); err != nil {
+	if _, err := n.call(ctx, http.MethodPost, "/folders", nil, map[string]string{"name": name}, &out); err != nil {
 		return nil, err
 	}
 	if len(out.Folders) == 0 {
@@ -129,7 +142,7 @@ func (n *NewsAPI) CreateFolder(ctx context.Context, name string) (*NewsFolder, e
 // Feeds lists the subscribed feeds.
 func (n *NewsAPI) Feeds(ctx context.Context) (*NewsFeeds, error) {
 	var out NewsFeeds
-	if _, err := n.rest.call(ctx, http.MethodGet, "/feeds", nil, nil, &out); err != nil {
+	if _, err := n.call(ctx, http.MethodGet, "/feeds", nil, nil, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -143,7 +156,7 @@ func (n *NewsAPI) AddFeed(ctx context.Context, feedURL string, folderID int) (*N
 		Feeds []NewsFeed `json:"feeds"`
 	}
 	body := map[string]any{"url": feedURL, "folderId": folderID}
-	if _, err := n.rest.call(ctx, http.MethodPost, "/feeds", nil, body, &out); err != nil {
+	if _, err := n.call(ctx, http.MethodPost, "/feeds", nil, body, &out); err != nil {
 		return nil, err
 	}
 	if len(out.Feeds) == 0 {
@@ -155,7 +168,7 @@ func (n *NewsAPI) AddFeed(ctx context.Context, feedURL string, folderID int) (*N
 // DeleteFeed unsubscribes and drops the feed's items. Another user's feed
 // is a 404 like a missing one.
 func (n *NewsAPI) DeleteFeed(ctx context.Context, id int) error {
-	_, err := n.rest.call(ctx, http.MethodDelete, "/feeds/"+strconv.Itoa(id), nil, nil, nil)
+	_, err := n.call(ctx, http.MethodDelete, "/feeds/"+strconv.Itoa(id), nil, nil, nil)
 	return err
 }
 
@@ -174,20 +187,20 @@ func (n *NewsAPI) Items(ctx context.Context, q NewsItemsQuery) ([]NewsItem, erro
 	var out struct {
 		Items []NewsItem `json:"items"`
 	}
-	_, err := n.rest.call(ctx, http.MethodGet, "/items", v, nil, &out)
+	_, err := n.call(ctx, http.MethodGet, "/items", v, nil, &out)
 	return out.Items, err
 }
 
 // MarkItemsRead marks items read; unknown ids are ignored by News.
 func (n *NewsAPI) MarkItemsRead(ctx context.Context, ids []int) error {
-	_, err := n.rest.call(ctx, http.MethodPost, "/items/read/multiple", nil, map[string][]int{"itemIds": ids}, nil)
+	_, err := n.call(ctx, http.MethodPost, "/items/read/multiple", nil, map[string][]int{"itemIds": ids}, nil)
 	return err
 }
 
 // MarkFeedRead marks the feed's items up to newestItemID read, so items
 // that arrive meanwhile stay unread.
 func (n *NewsAPI) MarkFeedRead(ctx context.Context, feedID, newestItemID int) error {
-	_, err := n.rest.call(ctx, http.MethodPost, "/feeds/"+strconv.Itoa(feedID)+"/read", nil, map[string]int{"newestItemId": newestItemID}, nil)
+	_, err := n.call(ctx, http.MethodPost, "/feeds/"+strconv.Itoa(feedID)+"/read", nil, map[string]int{"newestItemId": newestItemID}, nil)
 	return err
 }
 
@@ -197,6 +210,6 @@ func (n *NewsAPI) SetStarred(ctx context.Context, itemID int, starred bool) erro
 	if starred {
 		verb = "/star"
 	}
-	_, err := n.rest.call(ctx, http.MethodPost, "/items/"+strconv.Itoa(itemID)+verb, nil, nil, nil)
+	_, err := n.call(ctx, http.MethodPost, "/items/"+strconv.Itoa(itemID)+verb, nil, nil, nil)
 	return err
 }

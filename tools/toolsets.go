@@ -18,6 +18,7 @@ func All(d *Deps) []*Toolset {
 		activityToolset(d),
 		notificationsToolset(d),
 		webhooksToolset(d),
+		newsToolset(d),
 		authToolset(d),
 	}
 }
