@@ -43,6 +43,9 @@ func (s *Server) capabilities() map[string]any {
 	}
 	// webhook_listeners announces no capability block on a real server: clients
 	// detect it by version (30+) and by asking its API.
+	if s.apps["cookbook"] {
+		caps["cookbook"] = map[string]any{"api-version": map[string]int{"epoch": 0, "major": 1, "minor": 2}, "version": []int{0, 11, 5}}
+	}
 	if s.apps["oauth2"] {
 		caps["oauth2"] = map[string]any{"enabled": true}
 	}

@@ -15,7 +15,7 @@ import (
 
 // allApps lists the apps the fake can serve; Options.Apps picks a subset.
 // It is never modified: AllApps hands out copies.
-var allApps = []string{"notes", "files", "dav", "deck", "tables", "files_sharing", "spreed", "webhook_listeners", "activity", "notifications", "oauth2", "news"}
+var allApps = []string{"notes", "files", "dav", "deck", "tables", "files_sharing", "spreed", "webhook_listeners", "activity", "notifications", "oauth2", "news", "cookbook"}
 
 // AllApps returns every app the fake can serve.
 func AllApps() []string { return append([]string(nil), allApps...) }
@@ -59,8 +59,9 @@ type Server struct {
 	oauth2    *oauth2App
 
 	// web is what the fake's apps can fetch (feeds, recipe pages).
-	web  webPages
-	news *newsApp
+	web      webPages
+	news     *newsApp
+	cookbook *cookbookApp
 }
 
 // User is an account of the fake.
@@ -110,6 +111,7 @@ func New(o Options) *Server {
 	s.loginFlow = newLoginFlowApp(s)
 	s.oauth2 = newOAuth2App(s)
 	s.news = newNewsApp(s)
+	s.cookbook = newCookbookApp(s)
 	s.routes()
 	return s
 }
@@ -234,6 +236,7 @@ func (s *Server) routes() {
 	s.loginFlow.routes(s.mux)
 	s.oauth2.routes(s.mux)
 	s.news.routes(s.mux)
+	s.cookbook.routes(s.mux)
 }
 
 // userFor authenticates the request as a real Nextcloud would for the API kind.
