@@ -85,7 +85,9 @@ func (a *cookbookApp) mine(u *User) []*recipe {
 			out = append(out, r)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return strings.ToLower(str(out[i].doc["name"])) < strings.ToLower(str(out[j].doc["name"])) })
+	sort.Slice(out, func(i, j int) bool {
+		return strings.ToLower(str(out[i].doc["name"])) < strings.ToLower(str(out[j].doc["name"]))
+	})
 	return out
 }
 
