@@ -19,6 +19,7 @@ func All(d *Deps) []*Toolset {
 		notificationsToolset(d),
 		webhooksToolset(d),
 		newsToolset(d),
+		cookbookToolset(d),
 		authToolset(d),
 	}
 }
