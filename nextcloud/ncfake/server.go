@@ -15,7 +15,7 @@ import (
 
 // allApps lists the apps the fake can serve; Options.Apps picks a subset.
 // It is never modified: AllApps hands out copies.
-var allApps = []string{"notes", "files", "dav", "deck", "tables", "files_sharing", "spreed", "webhook_listeners", "activity", "notifications", "oauth2", "news", "cookbook"}
+var allApps = []string{"notes", "files", "dav", "deck", "tables", "files_sharing", "spreed", "webhook_listeners", "activity", "notifications", "oauth2", "news", "cookbook", "bookmarks"}
 
 // AllApps returns every app the fake can serve.
 func AllApps() []string { return append([]string(nil), allApps...) }
@@ -59,9 +59,10 @@ type Server struct {
 	oauth2    *oauth2App
 
 	// web is what the fake's apps can fetch (feeds, recipe pages).
-	web      webPages
-	news     *newsApp
-	cookbook *cookbookApp
+	web       webPages
+	news      *newsApp
+	cookbook  *cookbookApp
+	bookmarks *bookmarksApp
 }
 
 // User is an account of the fake.
@@ -112,6 +113,7 @@ func New(o Options) *Server {
 	s.oauth2 = newOAuth2App(s)
 	s.news = newNewsApp(s)
 	s.cookbook = newCookbookApp(s)
+	s.bookmarks = newBookmarksApp(s)
 	s.routes()
 	return s
 }
@@ -237,6 +239,7 @@ func (s *Server) routes() {
 	s.oauth2.routes(s.mux)
 	s.news.routes(s.mux)
 	s.cookbook.routes(s.mux)
+	s.bookmarks.routes(s.mux)
 }
 
 // userFor authenticates the request as a real Nextcloud would for the API kind.
