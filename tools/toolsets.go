@@ -20,6 +20,7 @@ func All(d *Deps) []*Toolset {
 		webhooksToolset(d),
 		newsToolset(d),
 		cookbookToolset(d),
+		bookmarksToolset(d),
 		authToolset(d),
 	}
 }
