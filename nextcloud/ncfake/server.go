@@ -15,7 +15,7 @@ import (
 
 // allApps lists the apps the fake can serve; Options.Apps picks a subset.
 // It is never modified: AllApps hands out copies.
-var allApps = []string{"notes", "files", "dav", "deck", "tables", "files_sharing", "spreed", "webhook_listeners", "activity", "notifications", "oauth2", "news", "cookbook", "bookmarks"}
+var allApps = []string{"notes", "files", "dav", "deck", "tables", "files_sharing", "spreed", "webhook_listeners", "activity", "notifications", "oauth2", "news", "cookbook", "bookmarks", "forms"}
 
 // AllApps returns every app the fake can serve.
 func AllApps() []string { return append([]string(nil), allApps...) }
@@ -63,6 +63,7 @@ type Server struct {
 	news      *newsApp
 	cookbook  *cookbookApp
 	bookmarks *bookmarksApp
+	forms     *formsApp
 }
 
 // User is an account of the fake.
@@ -114,6 +115,7 @@ func New(o Options) *Server {
 	s.news = newNewsApp(s)
 	s.cookbook = newCookbookApp(s)
 	s.bookmarks = newBookmarksApp(s)
+	s.forms = newFormsApp(s)
 	s.routes()
 	return s
 }
@@ -240,6 +242,7 @@ func (s *Server) routes() {
 	s.news.routes(s.mux)
 	s.cookbook.routes(s.mux)
 	s.bookmarks.routes(s.mux)
+	s.forms.routes(s.mux)
 }
 
 // userFor authenticates the request as a real Nextcloud would for the API kind.
