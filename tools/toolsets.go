@@ -21,6 +21,7 @@ func All(d *Deps) []*Toolset {
 		newsToolset(d),
 		cookbookToolset(d),
 		bookmarksToolset(d),
+		formsToolset(d),
 		authToolset(d),
 	}
 }
