@@ -157,15 +157,3 @@ func TestNewsRefreshShowsNewItems(t *testing.T) {
 		t.Errorf("the updater's new item comes first (highest id): %+v", page.Items)
 	}
 }
-
-func TestNewsHiddenWithoutTheApp(t *testing.T) {
-	apps := slices.DeleteFunc(ncfake.AllApps(), func(a string) bool { return a == "news" })
-	h := newHarness(t, harnessOpts{fake: ncfake.New(ncfake.Options{Apps: apps})})
-	names := h.toolNames()
-	if slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "nc_news_") }) {
-		t.Errorf("News tools listed on a server without News: %v", names)
-	}
-	if !slices.Contains(names, "nc_notes_list_notes") {
-		t.Errorf("other tools missing: %v", names)
-	}
-}
