@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // bookmarksAPI is the Bookmarks app's REST root (plain JSON in a
@@ -27,16 +28,19 @@ func (c *Client) Bookmarks() *BookmarksAPI {
 
 // Bookmark is one bookmark; times are Unix seconds.
 type Bookmark struct {
-	ID           int      `json:"id"`
-	URL          string   `json:"url"`
-	Title        string   `json:"title"`
-	Description  string   `json:"description"`
-	Added        int64    `json:"added"`
-	LastModified int64    `json:"lastmodified"`
-	ClickCount   int      `json:"clickcount"`
-	UserID       string   `json:"userId"`
-	Folders      []int    `json:"folders"`
-	Tags         []string `json:"tags"`
+	ID           int    `json:"id"`
+	URL          string `json:"url"`
+	Title        string `json:"title"`
+	Description  string `json:"description"`
+	Added        int64  `json:"added"`
+	LastModified int64  `json:"lastmodified"`
+	ClickCount   int    `json:"clickcount"`
+	// Available is null in the answer that created the bookmark and set
+	// once the app has looked at it, as in the answer of a merge.
+	Available *bool    `json:"available"`
+	UserID    string   `json:"userId"`
+	Folders   []int    `json:"folders"`
+	Tags      []string `json:"tags"`
 }
 
 // BookmarkFolder is a folder with its subfolders.
@@ -100,16 +104,18 @@ func (b *BookmarksAPI) Bookmark(ctx context.Context, id int) (*Bookmark, error) 
 	return out.Item, nil
 }
 
-// FindURL returns the user's bookmark of exactly this URL, or nil.
+// FindURL returns the user's bookmark of this URL, or nil. URLs that differ
+// only in the case of scheme and host or in a trailing slash are the same.
 func (b *BookmarksAPI) FindURL(ctx context.Context, u string) (*Bookmark, error) {
 	const pageSize = 100
+	word := strings.TrimSuffix(u, "/")
 	for page := 0; page < 50; page++ {
-		list, err := b.Search(ctx, BookmarkQuery{Words: []string{u}, Page: page, Limit: pageSize})
+		list, err := b.Search(ctx, BookmarkQuery{Words: []string{word}, Page: page, Limit: pageSize})
 		if err != nil {
 			return nil, err
 		}
 		for i := range list {
-			if list[i].URL == u {
+			if SameBookmarkURL(list[i].URL, u) {
 				return &list[i], nil
 			}
 		}
@@ -118,6 +124,19 @@ func (b *BookmarksAPI) FindURL(ctx context.Context, u string) (*Bookmark, error)
 		}
 	}
 	return nil, nil
+}
+
+// SameBookmarkURL compares URLs as a person would: scheme and host in any
+// case, with or without a trailing slash.
+func SameBookmarkURL(a, b string) bool {
+	pa, errA := url.Parse(strings.TrimSpace(a))
+	pb, errB := url.Parse(strings.TrimSpace(b))
+	if errA != nil || errB != nil {
+		return a == b
+	}
+	return strings.EqualFold(pa.Scheme, pb.Scheme) && strings.EqualFold(pa.Host, pb.Host) &&
+		strings.TrimSuffix(pa.EscapedPath(), "/") == strings.TrimSuffix(pb.EscapedPath(), "/") &&
+		pa.RawQuery == pb.RawQuery && pa.Fragment == pb.Fragment
 }
 
 // BookmarkInput is a new bookmark or, for an update, the fields to change

@@ -110,8 +110,9 @@ func (in *bookmarksCreateIn) Validate() error { return dtNonBlank("url", in.URL)
 
 type bookmarksCreateOut struct {
 	Bookmark bookmarkOut `json:"bookmark"`
-	// Existing is true when the URL was bookmarked already: nothing changed.
-	Existing bool `json:"existing,omitempty" jsonschema:"true: the URL was bookmarked already and nothing changed"`
+	// Existing is true when the URL was bookmarked already.
+	Existing bool   `json:"existing,omitempty" jsonschema:"true: the URL was bookmarked already; this is that bookmark"`
+	Note     string `json:"note,omitempty"`
 }
 
 func bookmarksCreateTool(d *Deps) Tool {
@@ -146,7 +147,14 @@ func bookmarksCreateTool(d *Deps) Tool {
 		if err != nil {
 			return bookmarksCreateOut{}, bookmarksErr(err, "the new bookmark of %s", u)
 		}
-		return bookmarksCreateOut{Bookmark: bookmarkResult(b, call.Client.Login())}, nil
+		// A new bookmark comes back with available null; a set one means the
+		// app merged into a bookmark the search above did not find.
+		out := bookmarksCreateOut{Bookmark: bookmarkResult(b, call.Client.Login())}
+		if b.Available != nil {
+			out.Existing = true
+			out.Note = "Bookmarks merged this into its existing bookmark of the address: the title given replaced the old one and the folder was added."
+		}
+		return out, nil
 	})
 }
 

@@ -127,3 +127,22 @@ func TestBookmarksDeleteThatDidNotDeleteIsAnError(t *testing.T) {
 	dtContains(t, "kept", h.fails("nc_bookmarks_delete", map[string]any{"bookmark_id": c.Bookmark.ID}),
 		"said bookmark", "still there", "only its owner can delete it")
 }
+
+func TestBookmarksCreateRecognisesTheSameAddress(t *testing.T) {
+	fake := ncfake.New(ncfake.Options{})
+	h := newHarness(t, harnessOpts{fake: fake})
+	var first, again bookmarksCreateOut
+	h.ok("nc_bookmarks_create", map[string]any{"url": "https://Example.org/a", "title": "A"}, &first)
+	h.ok("nc_bookmarks_create", map[string]any{"url": "https://example.org/a/", "title": "B"}, &again)
+	if !again.Existing || again.Bookmark.ID != first.Bookmark.ID || again.Bookmark.Title != "A" {
+		t.Errorf("host case and trailing slash: %+v", again)
+	}
+	// Should the lookup miss, the app's merge still shows in its answer.
+	fake.AddFault(ncfake.Fault{Method: "GET", PathPrefix: "/index.php/apps/bookmarks/public/rest/v2/bookmark", Times: 1, Status: 200,
+		Body: `{"data":[],"status":"success"}`, Header: map[string][]string{"Content-Type": {"application/json"}}})
+	var merged bookmarksCreateOut
+	h.ok("nc_bookmarks_create", map[string]any{"url": "https://Example.org/a", "title": "C"}, &merged)
+	if !merged.Existing || merged.Note == "" || merged.Bookmark.ID != first.Bookmark.ID {
+		t.Errorf("a merge is reported: %+v", merged)
+	}
+}

@@ -105,8 +105,12 @@ type cookbookListIn struct {
 }
 
 type cookbookListOut struct {
-	Recipes []cookbookStubOut `json:"recipes"`
+	Recipes []cookbookStubOut `json:"recipes" jsonschema:"by name, at most 200"`
+	Total   int               `json:"total"`
 }
+
+// cookbookListMax bounds a listing: Cookbook has no paging.
+const cookbookListMax = 200
 
 func cookbookListTool(d *Deps) Tool {
 	return NewTool(d, Spec{
@@ -120,8 +124,8 @@ func cookbookListTool(d *Deps) Tool {
 		if err != nil {
 			return cookbookListOut{}, about(err, "the recipes")
 		}
-		out := cookbookListOut{Recipes: []cookbookStubOut{}}
-		for _, s := range stubs {
+		out := cookbookListOut{Recipes: []cookbookStubOut{}, Total: len(stubs)}
+		for _, s := range stubs[:min(len(stubs), cookbookListMax)] {
 			out.Recipes = append(out.Recipes, cookbookStubOut{ID: s.RecipeID, Name: s.Name, Category: s.Category, Keywords: cookbookKeywords(s.Keywords)})
 		}
 		return out, nil

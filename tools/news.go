@@ -138,10 +138,13 @@ func newsAddFeedTool(d *Deps) Tool {
 			return newsFeedOut{}, about(err, "feed %s", in.URL)
 		}
 		out := newsFeed(*f, map[int]string{folderID: folderName})
-		// Create answers no count; the items were all fetched unread.
-		items, err := n.Items(ctx, nextcloud.NewsItemsQuery{Source: nextcloud.NewsFeedItems, ID: f.ID, UnreadOnly: true})
-		if err == nil {
-			out.Unread = len(items)
+		// The create answer has no unread count; the list has.
+		if feeds, err := n.Feeds(ctx); err == nil {
+			for _, lf := range feeds.Feeds {
+				if lf.ID == f.ID && lf.UnreadCount != nil {
+					out.Unread = *lf.UnreadCount
+				}
+			}
 		}
 		return out, nil
 	})
