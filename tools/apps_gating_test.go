@@ -1,10 +1,12 @@
 package tools
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud/ncfake"
 )
 
@@ -25,6 +27,24 @@ func TestAppsToolsetsFollowTheServersApps(t *testing.T) {
 		}
 		if !slices.Contains(without, "nc_notes_list_notes") {
 			t.Errorf("without %s, other tools went missing too", app)
+		}
+	}
+}
+
+// BenchmarkAppsAvailabilityProbes: what the News and Bookmarks probes add,
+// once per client, to the first tools/list (the other apps read capabilities).
+func BenchmarkAppsAvailabilityProbes(b *testing.B) {
+	ts := ncfake.NewDemo().Start()
+	defer ts.Close()
+	c, err := nextcloud.New(nextcloud.Options{BaseURL: ts.URL, Credentials: nextcloud.BasicAuth{User: ncfake.DemoUser, Password: ncfake.DemoAppPassword}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		if !newsAvailable(ctx, c, nil) || !bookmarksAvailable(ctx, c, nil) {
+			b.Fatal("probe failed")
 		}
 	}
 }
