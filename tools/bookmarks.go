@@ -227,7 +227,7 @@ func bookmarksDeleteTool(d *Deps) Tool {
 		}
 		err = api.DeleteBookmark(ctx, in.BookmarkID)
 		if errors.Is(err, nextcloud.ErrNotDeleted) {
-			return bookmarksDeleteOut{}, inputErrorf("Bookmarks said bookmark %d was deleted but it is still there (owner %s): only its owner can delete it", in.BookmarkID, b.UserID)
+			return bookmarksDeleteOut{}, inputErrorf("Bookmarks said bookmark %d was deleted but it is still there (owner %s): only its owner can delete it, so ask them", in.BookmarkID, b.UserID)
 		}
 		if err != nil {
 			return bookmarksDeleteOut{}, about(err, "bookmark %d", in.BookmarkID)

@@ -29,7 +29,7 @@ func formsErr(err error, formID int, doing string) error {
 			return inputErrorf("Form %d does not exist or is not shared with this account (Forms answered HTTP 400): see nc_forms_list for the ids", formID)
 		}
 	case 403:
-		return inputErrorf("This account may not %s form %d (Forms answered HTTP 403): only its owner and people given that permission may", doing, formID)
+		return inputErrorf("This account may not %s form %d (Forms answered HTTP 403): ask the form's owner to share it with that permission", doing, formID)
 	}
 	return about(err, "form %d", formID)
 }
