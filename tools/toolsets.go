@@ -18,6 +18,10 @@ func All(d *Deps) []*Toolset {
 		activityToolset(d),
 		notificationsToolset(d),
 		webhooksToolset(d),
+		newsToolset(d),
+		cookbookToolset(d),
+		bookmarksToolset(d),
+		formsToolset(d),
 		authToolset(d),
 	}
 }

@@ -43,6 +43,14 @@ func (s *Server) capabilities() map[string]any {
 	}
 	// webhook_listeners announces no capability block on a real server: clients
 	// detect it by version (30+) and by asking its API.
+	if s.apps["cookbook"] {
+		caps["cookbook"] = map[string]any{"api-version": map[string]int{"epoch": 0, "major": 1, "minor": 2}, "version": []int{0, 11, 5}}
+	}
+	if s.apps["forms"] {
+		caps["forms"] = map[string]any{"version": "4.3.14", "apiVersions": []string{"v2", "v2.1", "v2.2", "v2.3", "v2.4", "v2.5", "v3"}}
+	}
+	// news and bookmarks announce no capability block (talk/01 lists the
+	// capabilities of the server the apps were recorded on).
 	if s.apps["oauth2"] {
 		caps["oauth2"] = map[string]any{"enabled": true}
 	}

@@ -32,3 +32,32 @@ func TestDemoSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDemoSeedsTheApps: the demo answers News, Cookbook, Bookmarks and
+// Forms with sample data, and knows the pages the chat can add or import.
+func TestDemoSeedsTheApps(t *testing.T) {
+	s := NewDemo()
+	s.news.mu.Lock()
+	feeds, items := len(s.news.feeds), len(s.news.items)
+	s.news.mu.Unlock()
+	s.cookbook.mu.Lock()
+	recipes := len(s.cookbook.recipes)
+	s.cookbook.mu.Unlock()
+	s.bookmarks.mu.Lock()
+	bookmarks := len(s.bookmarks.bookmarks)
+	s.bookmarks.mu.Unlock()
+	s.forms.mu.Lock()
+	forms, subs := len(s.forms.forms), 0
+	for _, f := range s.forms.forms {
+		subs += len(f.submissions)
+	}
+	s.forms.mu.Unlock()
+	if feeds != 2 || items != 5 || recipes != 2 || bookmarks != 3 || forms != 1 || subs != 2 {
+		t.Errorf("demo apps: %d feeds, %d items, %d recipes, %d bookmarks, %d forms, %d submissions", feeds, items, recipes, bookmarks, forms, subs)
+	}
+	for _, u := range []string{DemoExtraFeedURL, DemoImportRecipeURL} {
+		if _, ok := s.web.fetch(u); !ok {
+			t.Errorf("demo web lacks %s", u)
+		}
+	}
+}

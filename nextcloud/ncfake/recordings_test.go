@@ -95,6 +95,7 @@ var credentialsFor = map[string][2]string{
 	"Basic <admin:app-password>":   {"admin", "admin-app-password"},
 	"Basic <alice:password>":       {"alice", "alice"},
 	"Basic <alice:wrong-password>": {"alice", "not-the-password"},
+	"Basic <alice:app-password>":   {"alice", "alice-app-password"},
 }
 
 // replay sends the recorded request to the fake and returns the recorder.

@@ -15,7 +15,7 @@ import (
 
 // allApps lists the apps the fake can serve; Options.Apps picks a subset.
 // It is never modified: AllApps hands out copies.
-var allApps = []string{"notes", "files", "dav", "deck", "tables", "files_sharing", "spreed", "webhook_listeners", "activity", "notifications", "oauth2"}
+var allApps = []string{"notes", "files", "dav", "deck", "tables", "files_sharing", "spreed", "webhook_listeners", "activity", "notifications", "oauth2", "news", "cookbook", "bookmarks", "forms"}
 
 // AllApps returns every app the fake can serve.
 func AllApps() []string { return append([]string(nil), allApps...) }
@@ -57,6 +57,13 @@ type Server struct {
 	webhooks  *webhooksApp
 	loginFlow *loginFlowApp
 	oauth2    *oauth2App
+
+	// web is what the fake's apps can fetch (feeds, recipe pages).
+	web       webPages
+	news      *newsApp
+	cookbook  *cookbookApp
+	bookmarks *bookmarksApp
+	forms     *formsApp
 }
 
 // User is an account of the fake.
@@ -105,6 +112,10 @@ func New(o Options) *Server {
 	s.webhooks = newWebhooksApp(s)
 	s.loginFlow = newLoginFlowApp(s)
 	s.oauth2 = newOAuth2App(s)
+	s.news = newNewsApp(s)
+	s.cookbook = newCookbookApp(s)
+	s.bookmarks = newBookmarksApp(s)
+	s.forms = newFormsApp(s)
 	s.routes()
 	return s
 }
@@ -228,6 +239,10 @@ func (s *Server) routes() {
 	s.webhooks.routes(s.mux)
 	s.loginFlow.routes(s.mux)
 	s.oauth2.routes(s.mux)
+	s.news.routes(s.mux)
+	s.cookbook.routes(s.mux)
+	s.bookmarks.routes(s.mux)
+	s.forms.routes(s.mux)
 }
 
 // userFor authenticates the request as a real Nextcloud would for the API kind.

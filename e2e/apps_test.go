@@ -1,0 +1,90 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"slices"
+	"testing"
+)
+
+// appsTools are the tool names issue 20 fixes for News, Cookbook, Bookmarks and Forms.
+var appsTools = []string{
+	"nc_news_list_feeds", "nc_news_add_feed", "nc_news_remove_feed", "nc_news_list_items", "nc_news_mark_read", "nc_news_set_starred",
+	"nc_cookbook_list_recipes", "nc_cookbook_get_recipe", "nc_cookbook_create_recipe", "nc_cookbook_update_recipe",
+	"nc_cookbook_delete_recipe", "nc_cookbook_import_recipe",
+	"nc_bookmarks_search", "nc_bookmarks_create", "nc_bookmarks_update", "nc_bookmarks_delete", "nc_bookmarks_list_folders",
+	"nc_bookmarks_create_folder",
+	"nc_forms_list", "nc_forms_get", "nc_forms_list_submissions", "nc_forms_create",
+}
+
+// TestAppsThroughOfficialSDK: the TypeScript SDK client sees every News,
+// Cookbook, Bookmarks and Forms tool of `serve --demo` and makes one round
+// trip per app: add a feed and read it, create and find a recipe and a
+// bookmark, create a form and summarise responses.
+func TestAppsThroughOfficialSDK(t *testing.T) {
+	node := requireTool(t, "node")
+	if _, err := os.Stat("sdkclient/node_modules/@modelcontextprotocol/sdk"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("e2e/sdkclient/node_modules missing: .ci/run must run `npm ci` there")
+		}
+		t.Skip("run `npm ci` in e2e/sdkclient to enable this test")
+	}
+	bin := buildBinary(t)
+	cmd := exec.Command(node, "sdkclient/apps.mjs", bin, "serve", "--demo")
+	cmd.Env = append(os.Environ(), "NEXTCLOUD_MCP_CONFIG_DIR="+t.TempDir())
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("sdk client: %v\n%s", err, stderr)
+	}
+	var summary struct {
+		ToolNames []string `json:"toolNames"`
+		Calls     []struct {
+			Name       string         `json:"name"`
+			IsError    bool           `json:"isError"`
+			Structured map[string]any `json:"structured"`
+			Text       string         `json:"text"`
+		} `json:"calls"`
+	}
+	if err := json.Unmarshal(out, &summary); err != nil {
+		t.Fatalf("summary %q: %v", out, err)
+	}
+	for _, name := range appsTools {
+		if !slices.Contains(summary.ToolNames, name) {
+			t.Errorf("serve --demo does not list %s", name)
+		}
+	}
+	results := map[string]map[string]any{}
+	for _, c := range summary.Calls {
+		if c.IsError || c.Structured == nil {
+			t.Errorf("%s failed: %s", c.Name, c.Text)
+		}
+		results[c.Name] = c.Structured
+	}
+	count := func(tool, key string) int {
+		list, _ := results[tool][key].([]any)
+		return len(list)
+	}
+	if n := count("nc_news_list_items", "items"); n != 1 {
+		t.Errorf("the added feed has %d articles, want 1", n)
+	}
+	if n := count("nc_news_list_feeds", "feeds"); n != 3 {
+		t.Errorf("%d feeds after adding one to the demo's two", n)
+	}
+	if n := count("nc_cookbook_list_recipes", "recipes"); n != 1 {
+		t.Errorf("search for the new recipe found %d", n)
+	}
+	if n := count("nc_bookmarks_search", "bookmarks"); n != 1 {
+		t.Errorf("search for the new bookmark found %d", n)
+	}
+	if total, _ := results["nc_forms_list_submissions"]["total"].(float64); total != 2 {
+		t.Errorf("demo form responses: %v", results["nc_forms_list_submissions"])
+	}
+	if q, _ := results["nc_forms_create"]["questions"].([]any); len(q) != 1 {
+		t.Errorf("created form: %v", results["nc_forms_create"])
+	}
+}
