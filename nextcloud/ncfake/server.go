@@ -15,7 +15,7 @@ import (
 
 // allApps lists the apps the fake can serve; Options.Apps picks a subset.
 // It is never modified: AllApps hands out copies.
-var allApps = []string{"notes", "files", "dav", "deck", "tables", "files_sharing", "spreed", "webhook_listeners", "activity", "notifications", "oauth2"}
+var allApps = []string{"notes", "files", "dav", "deck", "tables", "files_sharing", "spreed", "webhook_listeners", "activity", "notifications", "oauth2", "mail", "collectives"}
 
 // AllApps returns every app the fake can serve.
 func AllApps() []string { return append([]string(nil), allApps...) }
@@ -57,6 +57,10 @@ type Server struct {
 	webhooks  *webhooksApp
 	loginFlow *loginFlowApp
 	oauth2    *oauth2App
+	// sessions are the browser-style sessions Mail and Collectives need (session.go).
+	sessions    sessionStore
+	mail        *mailApp
+	collectives *collectivesApp
 }
 
 // User is an account of the fake.
@@ -105,6 +109,8 @@ func New(o Options) *Server {
 	s.webhooks = newWebhooksApp(s)
 	s.loginFlow = newLoginFlowApp(s)
 	s.oauth2 = newOAuth2App(s)
+	s.mail = newMailApp(s)
+	s.collectives = newCollectivesApp(s)
 	s.routes()
 	return s
 }
@@ -228,6 +234,9 @@ func (s *Server) routes() {
 	s.webhooks.routes(s.mux)
 	s.loginFlow.routes(s.mux)
 	s.oauth2.routes(s.mux)
+	s.mux.HandleFunc("GET /index.php/csrftoken", s.handleCSRFToken)
+	s.mail.routes(s.mux)
+	s.collectives.routes(s.mux)
 }
 
 // userFor authenticates the request as a real Nextcloud would for the API kind.
