@@ -68,6 +68,7 @@ func (s *Server) seedDemo() {
 	)
 
 	s.seedDemoPIM(u)
+	s.seedDemoAppsMail(u)
 
 	room := s.AddTalkConversation(u, "Team", "alice")
 	s.AddTalkMessage(room, "alice", "Morning! The review moved to Thursday.")
