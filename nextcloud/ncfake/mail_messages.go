@@ -388,14 +388,19 @@ func (a *mailApp) getBody(w http.ResponseWriter, r *http.Request, u *User) {
 	flags := m.flagsJSON()
 	delete(flags, "$junk")
 	delete(flags, "$notjunk")
-	writeJSON(w, http.StatusOK, map[string]any{
+	out := map[string]any{
 		"uid": m.uid, "messageId": m.messageID, "from": addrsJSON(m.from), "to": addrsJSON(m.to), "replyTo": addrsJSON(replyTo),
 		"cc": addrsJSON(m.cc), "bcc": addrsJSON(m.bcc), "subject": m.subject, "dateInt": m.date, "flags": flags,
 		"hasHtmlBody": m.html != "", "dispositionNotificationTo": "", "hasDkimSignature": false, "unsubscribeUrl": nil,
 		"isOneClickUnsubscribe": false, "unsubscribeMailto": nil, "scheduling": []any{}, "body": body, "signature": nil,
 		"attachments": atts, "accountId": mb.accountID, "mailboxId": m.mailboxID, "databaseId": m.dbID, "isSenderTrusted": false,
 		"smime": map[string]any{"isSigned": false, "signatureIsValid": nil, "isEncrypted": false},
-	})
+	}
+	if m.html != "" {
+		// An HTML body comes without the signature key (mail/13 against 12).
+		delete(out, "signature")
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // getThread lists the thread across every mailbox of the account, newest
