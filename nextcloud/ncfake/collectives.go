@@ -64,6 +64,9 @@ func (a *collectivesApp) routes(mux *http.ServeMux) {
 	h("GET /{$}", a.list)
 	h("POST /{$}", a.create)
 	h("PUT /{cid}", a.updateEmoji)
+	h("DELETE /{cid}", a.trashCollective)
+	h("GET /trash", a.listTrashedCollectives)
+	h("DELETE /trash/{cid}", a.deleteCollective)
 	h("GET /{cid}/_pages", a.listPages)
 	h("GET /{cid}/_pages/search", a.search)
 	h("GET /{cid}/_pages/trash", a.listTrash)
@@ -188,6 +191,45 @@ func (a *collectivesApp) updateEmoji(w http.ResponseWriter, r *http.Request, u *
 	}
 	_ = json.NewDecoder(r.Body).Decode(&in)
 	c.emoji = in.Emoji
+	writeJSON(w, http.StatusOK, map[string]any{"data": a.collectiveJSON(c, u.ID)})
+}
+
+// trashCollective moves the collective to the trash (collectives/23).
+func (a *collectivesApp) trashCollective(w http.ResponseWriter, r *http.Request, u *User) {
+	c := a.collectiveOf(w, r, u)
+	if c == nil {
+		return
+	}
+	c.trashed = time.Now().Unix()
+	writeJSON(w, http.StatusOK, map[string]any{"data": a.collectiveJSON(c, u.ID)})
+}
+
+func (a *collectivesApp) listTrashedCollectives(w http.ResponseWriter, _ *http.Request, u *User) {
+	out := []any{}
+	for _, c := range a.collectives {
+		if c.isMember(u.ID) && c.trashed > 0 {
+			out = append(out, a.collectiveJSON(c, u.ID))
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+}
+
+// deleteCollective deletes a trashed collective for good; with circle=1
+// its team goes too (collectives/25).
+func (a *collectivesApp) deleteCollective(w http.ResponseWriter, r *http.Request, u *User) {
+	id, _ := strconv.Atoi(r.PathValue("cid"))
+	c := a.collectives[id]
+	if c == nil || !c.isMember(u.ID) || c.trashed == 0 {
+		collectivesError(w, http.StatusNotFound, "Circle not found")
+		return
+	}
+	delete(a.collectives, id)
+	for pid, p := range a.pages {
+		if p.collectiveID == id {
+			delete(a.pages, pid)
+			delete(a.indexed, pid)
+		}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": a.collectiveJSON(c, u.ID)})
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -60,10 +61,16 @@ func (p *sessionReplayer) session(t *testing.T, user string) [2]string {
 // send replays rec with the fake's credentials and session.
 func (p *sessionReplayer) send(t *testing.T, rec recording) *httptest.ResponseRecorder {
 	t.Helper()
-	req := httptest.NewRequest(rec.Method, rec.Target, bytes.NewReader(rec.ReqBody))
+	body := rec.ReqBody
+	// A recorded Content-Length shorter than the stored body means the file
+	// gained a trailing newline (collectives/12 declares 87 bytes).
+	if n, err := strconv.Atoi(rec.ReqHeader.Get("Content-Length")); err == nil && n < len(body) {
+		body = body[:n]
+	}
+	req := httptest.NewRequest(rec.Method, rec.Target, bytes.NewReader(body))
 	for k, vs := range rec.ReqHeader {
 		switch k {
-		case "Host", "Authorization", "Cookie", "Requesttoken":
+		case "Host", "Authorization", "Cookie", "Requesttoken", "Content-Length":
 			continue
 		}
 		for _, v := range vs {
