@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
+	"github.com/nextcloud-mcp/nextcloud-mcp/extract"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 )
 
@@ -32,6 +33,9 @@ type Deps struct {
 	// be used (env credentials, demo, token exchange), and then
 	// nc_auth_login is not offered.
 	SignIn auth.SignInService
+	// Extract reads documents (mail bodies and attachments); nil makes
+	// each call use a fresh one with the default limits.
+	Extract *extract.Extractor
 
 	// schemas are the tools' JSON schemas, read once from schemas.json.
 	schemas schemaCache
