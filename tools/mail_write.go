@@ -345,10 +345,11 @@ func mailMoveTool(d *Deps) Tool {
 		if dest.ID == m.MailboxID {
 			return mailMovedOut{OldID: m.DatabaseID, NewID: m.DatabaseID, Mailbox: dest}, nil
 		}
+		kin := mailThreadKin(ctx, api, m.DatabaseID)
 		if err := api.Move(ctx, m.DatabaseID, dest.ID); err != nil {
 			return mailMovedOut{}, mailErr(err, "message %d", in.MessageID)
 		}
-		newID, err := mailFindMoved(ctx, call, api, dest, &m.MailEnvelope)
+		newID, err := mailFindMoved(ctx, call, api, dest, &m.MailEnvelope, kin)
 		if err != nil {
 			return mailMovedOut{}, fmt.Errorf("message %d was moved to %q, but finding its new id failed: %w", in.MessageID, dest.Name, err)
 		}
@@ -380,13 +381,14 @@ func mailDeleteTool(d *Deps) Tool {
 		if t, err := mailResolveMailbox(ctx, api, acc.ID, fmt.Sprint(acc.TrashMailboxID)); err == nil {
 			trash = t
 		}
+		kin := mailThreadKin(ctx, api, m.DatabaseID)
 		if err := api.Delete(ctx, m.DatabaseID); err != nil {
 			return mailMovedOut{}, mailErr(err, "message %d", in.MessageID)
 		}
 		if acc.TrashMailboxID == 0 || m.MailboxID == acc.TrashMailboxID {
 			return mailMovedOut{OldID: m.DatabaseID, Mailbox: trash, Permanently: true}, nil
 		}
-		newID, err := mailFindMoved(ctx, call, api, trash, &m.MailEnvelope)
+		newID, err := mailFindMoved(ctx, call, api, trash, &m.MailEnvelope, kin)
 		if err != nil {
 			return mailMovedOut{}, fmt.Errorf("message %d was moved to the trash, but finding its new id failed: %w", in.MessageID, err)
 		}
@@ -394,10 +396,28 @@ func mailDeleteTool(d *Deps) Tool {
 	})
 }
 
+// mailThreadKin returns the ids of the other messages of a message's
+// thread, which can find it again after it moved. Best effort: none on failure.
+func mailThreadKin(ctx context.Context, api *nextcloud.MailAPI, id int) []int {
+	thread, err := api.Thread(ctx, id)
+	if err != nil {
+		return nil
+	}
+	var out []int
+	for _, e := range thread {
+		if e.DatabaseID != id {
+			out = append(out, e.DatabaseID)
+		}
+	}
+	return out
+}
+
 // mailFindMoved finds a message's new id in the mailbox it was moved to.
 // The move keeps the arrival time (dateInt) and the Message-ID; the new id
-// exists once the target is synced (mail/20).
-func mailFindMoved(ctx context.Context, call *Call, api *nextcloud.MailAPI, dest mailboxRef, env *nextcloud.MailEnvelope) (int, error) {
+// exists once the target is synced (mail/20). Lists show one entry per
+// thread, so a message behind a newer one of its thread is found through
+// the thread of one of its kin.
+func mailFindMoved(ctx context.Context, call *Call, api *nextcloud.MailAPI, dest mailboxRef, env *nextcloud.MailEnvelope, kin []int) (int, error) {
 	held, err := api.Messages(ctx, dest.ID, nextcloud.MailListOptions{Limit: 1})
 	switch {
 	case errors.Is(err, nextcloud.ErrMailboxNotCached):
@@ -418,14 +438,18 @@ func mailFindMoved(ctx context.Context, call *Call, api *nextcloud.MailAPI, dest
 			return c.DatabaseID, nil
 		}
 	}
-	// Lists show one entry per thread: the message may sit behind a newer one.
 	for _, c := range cands {
-		if c.ThreadRootID == "" || c.ThreadRootID != env.ThreadRootID {
-			continue
+		if c.ThreadRootID != "" && c.ThreadRootID == env.ThreadRootID {
+			kin = append([]int{c.DatabaseID}, kin...)
 		}
-		thread, err := api.Thread(ctx, c.DatabaseID)
+	}
+	for i, id := range kin {
+		if i == 5 {
+			break
+		}
+		thread, err := api.Thread(ctx, id)
 		if err != nil {
-			return 0, err
+			continue // that one moved too
 		}
 		for _, t := range thread {
 			if t.MessageID == env.MessageID && t.MailboxID == dest.ID {

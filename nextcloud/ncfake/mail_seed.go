@@ -124,3 +124,17 @@ func (s *Server) SyncMailbox(mailboxID int) {
 		a.syncCache(mb)
 	}
 }
+
+// MailOutbox lists the subjects of the user's queued, unsent messages.
+func (s *Server) MailOutbox(user string) []string {
+	a := s.mail
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []string
+	for _, o := range a.outbox {
+		if o.user == user && o.typ == 0 {
+			out = append(out, o.subject)
+		}
+	}
+	return out
+}
