@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -177,7 +176,7 @@ func failf(format string, k Kind, cause error, reason string, a ...any) *Error {
 // per process and share it; it is safe for concurrent use.
 type Extractor struct {
 	cfg Config
-	pdf pdfEngine
+	pdf *pdfEngine
 }
 
 // New returns an Extractor; engines load on first use, so New costs nothing.
@@ -194,7 +193,7 @@ func New(cfg Config) *Extractor {
 	if cfg.MaxDepth <= 0 {
 		cfg.MaxDepth = DefaultMaxDepth
 	}
-	return &Extractor{cfg: cfg, pdf: pdfEngine{cacheDir: cfg.CacheDir, once: &sync.Once{}}}
+	return &Extractor{cfg: cfg, pdf: &pdfEngine{cacheDir: cfg.CacheDir}}
 }
 
 // Close releases loaded engines.
