@@ -3,7 +3,6 @@ package extract
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -164,7 +163,3 @@ func (x *Extractor) WarmPDF(ctx context.Context) error {
 	}
 	return inst.Close()
 }
-
-var errPDFPanic = errors.New("pdf engine panic")
-
-func pdfPanic(p any) error { return fmt.Errorf("%w: %v", errPDFPanic, p) }
