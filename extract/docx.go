@@ -187,7 +187,7 @@ func (c *docxConv) runs(n *xnode, b *strings.Builder) {
 			var t strings.Builder
 			c.runs(k, &t)
 			text := t.String()
-			if r, ok := c.rels[k.attr("id")]; ok && r.mode == "External" && strings.TrimSpace(text) != "" {
+			if r, ok := c.rels[k.attrNS(nsOfficeRels, "id")]; ok && r.mode == "External" && strings.TrimSpace(text) != "" {
 				fmt.Fprintf(b, "[%s](%s)", strings.TrimSpace(text), r.target)
 			} else {
 				b.WriteString(text)

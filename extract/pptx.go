@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// nsOfficeRels is the namespace of r:id attributes that name relationships.
+const nsOfficeRels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
 // extractPPTX reads a presentation slide by slide: the title, the text of
 // every shape and table in order, and the speaker notes.
 func (x *Extractor) extractPPTX(ctx context.Context, r io.ReaderAt, size int64, o Options) (*Document, error) {
@@ -23,7 +26,7 @@ func (x *Extractor) extractPPTX(ctx context.Context, r io.ReaderAt, size int64, 
 	}
 	var slides []string
 	for _, s := range pres.path("sldIdLst").children("sldId") {
-		if rl, ok := rels[s.attr("id")]; ok {
+		if rl, ok := rels[s.attrNS(nsOfficeRels, "id")]; ok {
 			slides = append(slides, rl.target)
 		}
 	}
