@@ -45,8 +45,12 @@ type docxConv struct {
 	foot     map[string]*xnode            // footnote id → element
 	end      map[string]*xnode
 	comments map[string]*xnode
-	// refs are the notes referenced so far, in order: "f1", "e2", "c0".
-	refs []string
+	// refs are the notes referenced so far, in order: "f1", "e2", "c0";
+	// labels numbers them as a reader sees them.
+	refs   []string
+	labels map[string]string
+	// counters number list items per list and level.
+	counters map[string]int
 }
 
 var headingStyle = regexp.MustCompile(`(?i)^heading ?([1-9])$`)
@@ -169,8 +173,18 @@ func (c *docxConv) paragraph(p *xnode) (text string, item bool) {
 		ilvl := np.child("ilvl").attr("val")
 		depth, _ := strconv.Atoi(ilvl)
 		marker := "- "
-		if f := c.numFmt[np.child("numId").attr("val")][orString(ilvl, "0")]; f != "" && f != "bullet" && f != "none" {
-			marker = "1. "
+		numID := np.child("numId").attr("val")
+		if f := c.numFmt[numID][orString(ilvl, "0")]; f != "" && f != "bullet" && f != "none" {
+			if c.counters == nil {
+				c.counters = map[string]int{}
+			}
+			key := numID + "/" + strconv.Itoa(depth)
+			c.counters[key]++
+			// A new item at this level restarts the levels below it.
+			for d := depth + 1; d < 9; d++ {
+				delete(c.counters, numID+"/"+strconv.Itoa(d))
+			}
+			marker = strconv.Itoa(c.counters[key]) + ". "
 		}
 		return strings.Repeat("  ", min(depth, 8)) + marker + strings.ReplaceAll(text, "\n", " "), true
 	}
@@ -228,30 +242,35 @@ func (c *docxConv) run(r *xnode, b *strings.Builder) {
 // ref records a note reference and returns its Markdown marker.
 func (c *docxConv) ref(kind, id string) string {
 	key := kind + id
-	c.refs = append(c.refs, key)
-	return "[^" + noteLabel(kind, id) + "]"
-}
-
-func noteLabel(kind, id string) string {
-	switch kind {
-	case "e":
-		return "e" + id
-	case "c":
-		return "comment" + id
+	if c.labels == nil {
+		c.labels = map[string]string{}
 	}
-	return id
+	if _, ok := c.labels[key]; !ok {
+		n := 1
+		for _, r := range c.refs {
+			if r[:1] == kind {
+				n++
+			}
+		}
+		label := strconv.Itoa(n)
+		switch kind {
+		case "e":
+			label = "e" + label
+		case "c":
+			label = "comment" + label
+		}
+		c.labels[key] = label
+		c.refs = append(c.refs, key)
+	}
+	return "[^" + c.labels[key] + "]"
 }
 
 // notes lists the referenced footnotes, endnotes and comments.
 func (c *docxConv) notes() string {
 	var lines []string
-	seen := map[string]bool{}
+	// Notes may reference further notes, which append to refs.
 	for i := 0; i < len(c.refs); i++ {
 		key := c.refs[i]
-		if seen[key] {
-			continue
-		}
-		seen[key] = true
 		kind, id := key[:1], key[1:]
 		var n *xnode
 		prefix := ""
@@ -275,7 +294,7 @@ func (c *docxConv) notes() string {
 		}
 		var parts []string
 		c.blocks(n, &parts)
-		lines = append(lines, "[^"+noteLabel(kind, id)+"]: "+prefix+strings.Join(parts, " "))
+		lines = append(lines, "[^"+c.labels[key]+"]: "+prefix+strings.Join(parts, " "))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -104,13 +104,15 @@ func (c *odfConv) list(n *xnode, depth int, numbered bool, lines *[]string) {
 	if s := n.attr("style-name"); s != "" {
 		numbered = c.numbered[s]
 	}
-	marker := "- "
-	if numbered {
-		marker = "1. "
-	}
+	num := 0
 	for _, item := range n.Kids {
 		if item.Local != "list-item" && item.Local != "list-header" {
 			continue
+		}
+		marker := "- "
+		if numbered {
+			num++
+			marker = strconv.Itoa(num) + ". "
 		}
 		first := true
 		for _, k := range item.Kids {
