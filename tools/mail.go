@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/nextcloud-mcp/nextcloud-mcp/extract"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 )
 
@@ -43,14 +42,6 @@ func hasSearchProvider(id string) func(context.Context, *nextcloud.Client, *next
 		}
 		return false
 	}
-}
-
-// extractor returns the shared document extractor, or a fresh one.
-func (d *Deps) extractor() *extract.Extractor {
-	if d.Extract != nil {
-		return d.Extract
-	}
-	return extract.New(extract.Config{})
 }
 
 // mailErr names the message or mailbox a failure concerns, in Mail's terms.

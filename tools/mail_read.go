@@ -121,12 +121,7 @@ func mailBodyText(ctx context.Context, d *Deps, m *nextcloud.MailMessage) (strin
 	if err != nil {
 		return "", "", fmt.Errorf("message %d: its HTML body could not be turned into text: %w", m.DatabaseID, err)
 	}
-	text := doc.Text()
-	if doc.Format != "html" || looksLikeHTML(text) {
-		// An extractor without HTML support hands the markup back as text.
-		text = htmlToText(m.Body)
-	}
-	return text, "html", nil
+	return doc.Text(), "html", nil
 }
 
 // clipBytes cuts s to at most max bytes on a rune boundary.

@@ -6,6 +6,8 @@ import (
 	"image"
 	"image/png"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/nextcloud-mcp/nextcloud-mcp/extract"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud/ncfake"
 )
@@ -188,10 +191,13 @@ func TestMailToolsGetMessage(t *testing.T) {
 	news := mailFind(t, h, "INBOX", "Quarterly newsletter")
 	var msg mailMessageOut
 	h.ok("nc_mail_get_message", map[string]any{"message_id": news.ID}, dtFresh(&msg))
-	if msg.BodyFormat != "html" || strings.ContainsAny(msg.Body, "<>") {
+	if msg.BodyFormat != "html" || strings.ContainsAny(msg.Body, "<>") || strings.Contains(msg.Body, "style=") {
 		t.Errorf("HTML must come back as readable text: %q", msg.Body)
 	}
-	dtContains(t, "newsletter text", msg.Body, "Quarterly newsletter", "Hello Admin, here is what happened.", "Read online", "Click me")
+	dtContains(t, "newsletter text", msg.Body, "Quarterly newsletter", "Admin", "here is what happened.", "[Read online](https://example.test/news)", "Click me")
+	if strings.Contains(msg.Body, "blocked-image") || strings.Contains(msg.Body, "tracker.example.test") {
+		t.Errorf("the blocked tracking image leaked into the text: %q", msg.Body)
+	}
 	if msg.From != "Newsletter <news@example.test>" || msg.Unread != true {
 		t.Errorf("headers: %+v", msg)
 	}
@@ -219,8 +225,22 @@ func TestMailToolsGetMessage(t *testing.T) {
 	dtContains(t, "bad id", h.fails("nc_mail_get_message", map[string]any{"message_id": 0}), "message_id")
 }
 
+// cachedExtractor keeps the PDF engine's compiled code between test runs,
+// in the same place the extract package's tests keep it.
+func cachedExtractor(t *testing.T) *extract.Extractor {
+	t.Helper()
+	dir := t.TempDir()
+	if d, err := os.UserCacheDir(); err == nil {
+		dir = filepath.Join(d, "nextcloud-mcp-test")
+	}
+	x := extract.New(extract.Config{CacheDir: dir})
+	t.Cleanup(func() { _ = x.Close() })
+	return x
+}
+
 func TestMailToolsAttachments(t *testing.T) {
 	h, acc := mailHarness(t)
+	h.reg.deps.Extract = cachedExtractor(t)
 	inbox := h.fake.MailboxID(acc, "INBOX")
 	h.fake.DeliverMail(inbox, ncfake.MailMessage{Subject: "Minutes", From: ncfake.MailAddress{Email: "carol@example.test"},
 		Text: "See attached.", Attachments: []ncfake.MailAttachment{
@@ -240,13 +260,16 @@ func TestMailToolsAttachments(t *testing.T) {
 	dtContains(t, "unknown part", h.fails("nc_mail_get_attachment", map[string]any{"message_id": min.ID, "attachment_id": "9"}), "no attachment \"9\"", "2, 3")
 
 	inv := mailFind(t, h, "INBOX", "Invoice 2026-11")
-	res = h.call("nc_mail_get_attachment", map[string]any{"message_id": inv.ID, "attachment_id": "2"})
-	if res.IsError {
-		// Until extract reads PDFs it says so and offers save_to.
-		dtContains(t, "PDF not readable", resultText(res), "invoice-2026-11.pdf", "save_to")
-	} else {
-		dtContains(t, "PDF text", resultText(res), "Invoice 2026-11")
+	// The download says application/octet-stream; the PDF is read as a PDF.
+	h.ok("nc_mail_get_attachment", map[string]any{"message_id": inv.ID, "attachment_id": "2"}, dtFresh(&out))
+	if out.Format != "pdf" || !strings.Contains(out.Text, "Invoice 2026-11: 1,200.00 EUR due 2026-12-15") {
+		t.Errorf("PDF attachment: %+v", out)
 	}
+	h.fake.DeliverMail(inbox, ncfake.MailMessage{Subject: "Binary", From: ncfake.MailAddress{Email: "carol@example.test"},
+		Attachments: []ncfake.MailAttachment{{Name: "data.bin", MIME: "application/octet-stream", Data: []byte{0, 1, 2, 3, 0xff}}}})
+	bin := mailFind(t, h, "INBOX", "Binary")
+	dtContains(t, "unreadable attachment", h.fails("nc_mail_get_attachment", map[string]any{"message_id": bin.ID, "attachment_id": "2"}),
+		"data.bin", "cannot be read as text", "save_to")
 
 	h.ok("nc_mail_get_attachment", map[string]any{"message_id": inv.ID, "attachment_id": "2", "save_to": "Mail attachments/"}, dtFresh(&out))
 	if out.SavedTo != "/Mail attachments/invoice-2026-11.pdf" || out.ETag == "" {

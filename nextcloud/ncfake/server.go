@@ -221,6 +221,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("/remote.php/dav/principals/", s.handleDAVRoot)
 	s.mux.HandleFunc("/.well-known/caldav", s.handleWellKnownDAV)
 	s.mux.HandleFunc("/.well-known/carddav", s.handleWellKnownDAV)
+	s.mux.HandleFunc("/index.php/core/preview", s.handlePreview)
+	s.mux.HandleFunc("/index.php/core/preview.png", s.handlePreview)
 	s.notes.routes(s.mux)
 	s.files.routes(s.mux)
 	s.calendars.routes(s.mux)
