@@ -11,7 +11,7 @@ import (
 
 // TestSDKMailCollectives: the official TypeScript SDK client sees every
 // Mail and Collectives tool of `serve --demo`, reads mail (sync included), a
-// message's attachments and a collective page, and sends a mail that lands
+// message and its PDF attachment as text, and a collective page, and sends a mail that lands
 // in Sent.
 func TestSDKMailCollectives(t *testing.T) {
 	node := requireTool(t, "node")
@@ -41,6 +41,7 @@ func TestSDKMailCollectives(t *testing.T) {
 		ToolNames []string `json:"toolNames"`
 		Inbox     result   `json:"inbox"`
 		Message   *result  `json:"message"`
+		Attach    *result  `json:"attachment"`
 		Sent      result   `json:"sent"`
 		SentBox   result   `json:"sentBox"`
 		Page      result   `json:"page"`
@@ -62,6 +63,9 @@ func TestSDKMailCollectives(t *testing.T) {
 	}
 	if s.Message == nil || s.Message.IsError || !strings.Contains(s.Message.Text, "invoice-2026-11.pdf") {
 		t.Errorf("message with an attachment: %+v", s.Message)
+	}
+	if s.Attach == nil || s.Attach.IsError || s.Attach.Structured["format"] != "pdf" || !strings.Contains(s.Attach.Text, "1,200.00 EUR") {
+		t.Errorf("PDF attachment as text: %+v", s.Attach)
 	}
 	if s.Sent.IsError || s.Sent.Structured["sent"] != true {
 		t.Errorf("send: %+v", s.Sent)
