@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
@@ -136,6 +137,9 @@ func mailListMessagesTool(d *Deps) Tool {
 		var box mailboxRef
 		if cur != nil {
 			box = mailboxRef{ID: cur.Mailbox, Name: cur.Name, AccountID: cur.Account}
+			if !cur.sameMailbox(in.Mailbox) {
+				return mailListMessagesOut{}, inputErrorf("cursor belongs to mailbox %q, not %q: leave cursor out to list %q", cur.Name, in.Mailbox, in.Mailbox)
+			}
 		} else if box, err = mailResolveMailbox(ctx, api, in.AccountID, in.Mailbox); err != nil {
 			return mailListMessagesOut{}, err
 		}
@@ -169,6 +173,20 @@ type mailCursor struct {
 	Filter  string `json:"f"`
 	Second  int64  `json:"t"`
 	Seen    []int  `json:"s"`
+}
+
+// sameMailbox reports whether spec (name, role or id) may name the cursor's
+// mailbox; a role cannot be checked without a lookup and is taken as given.
+func (c *mailCursor) sameMailbox(spec string) bool {
+	spec = strings.TrimSpace(spec)
+	if id, err := strconv.Atoi(spec); err == nil {
+		return id == c.Mailbox
+	}
+	switch strings.ToLower(spec) {
+	case "inbox", "sent", "drafts", "trash", "junk", "archive":
+		return true
+	}
+	return strings.EqualFold(spec, c.Name)
 }
 
 func (c *mailCursor) encode() string {

@@ -113,6 +113,7 @@ func TestMailToolsListSyncsAndPages(t *testing.T) {
 
 	// A cursor is bound to its query.
 	dtContains(t, "cursor with another query", h.fails("nc_mail_list_messages", map[string]any{"mailbox": "INBOX", "cursor": out.NextCursor, "unread_only": true}), "another query")
+	dtContains(t, "cursor of another mailbox", h.fails("nc_mail_list_messages", map[string]any{"mailbox": "Projects", "cursor": out.NextCursor}), "belongs to mailbox \"INBOX\"")
 	dtContains(t, "garbage cursor", h.fails("nc_mail_list_messages", map[string]any{"mailbox": "INBOX", "cursor": "xyz"}), "cursor is not one")
 }
 
