@@ -32,6 +32,10 @@ type appSession struct {
 	// gen counts opened sessions, so that of several calls failing on the
 	// same stale session only the first one opens a new session.
 	gen int
+	// anyStatus lets every status through Client.Do, so the session layer
+	// sees the body of a failure (the app's message, or a CSRF refusal).
+	// Built once; read-only afterwards.
+	anyStatus []int
 }
 
 func (s *appSession) String() string { return "appSession{<redacted>}" }
@@ -44,7 +48,11 @@ func (c *Client) appSession() *appSession {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.session == nil {
-		c.session = &appSession{}
+		all := make([]int, 0, 500)
+		for s := 100; s < 600; s++ {
+			all = append(all, s)
+		}
+		c.session = &appSession{anyStatus: all}
 	}
 	return c.session
 }
@@ -174,7 +182,7 @@ func (c *Client) sessionDo(ctx context.Context, r SessionRequest) (*http.Respons
 		if err != nil {
 			return nil, err
 		}
-		req := &Request{Method: r.Method, Path: r.Path, Query: r.Query, API: APIApp, Body: payload, OK: anyStatus(),
+		req := &Request{Method: r.Method, Path: r.Path, Query: r.Query, API: APIApp, Body: payload, OK: s.anyStatus,
 			Header: http.Header{"Ocs-Apirequest": {"true"}, "Requesttoken": {token}}}
 		accept := r.Accept
 		if accept == "" {
@@ -218,16 +226,6 @@ func (c *Client) sessionDo(ctx context.Context, r SessionRequest) (*http.Respons
 		}
 		return resp, nil
 	}
-}
-
-// anyStatus lets every status through Client.Do, so the session layer sees
-// the body of a failure (the app's message, or a CSRF refusal).
-func anyStatus() []int {
-	out := make([]int, 0, 500)
-	for s := 100; s < 600; s++ {
-		out = append(out, s)
-	}
-	return out
 }
 
 func isCSRFFailure(body []byte) bool {
