@@ -62,6 +62,8 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 	}
 
 	deps := &tools.Deps{Factory: factory, Logger: logger, Demo: demo, SignIn: signInFor(factory)}
+	deps.Extract = newExtractor()
+	defer deps.Extract.Close()
 	if !demo {
 		webhooks := newStoreWebhooks(cfg.ConfigDir)
 		defer webhooks.Close()

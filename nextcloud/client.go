@@ -61,6 +61,7 @@ type Client struct {
 	principal string   // DAV principal href, discovered once
 	davHomes  davHomes // CalDAV/CardDAV home sets, discovered once (caldav_discovery.go)
 	caps      *Capabilities
+	session   *appSession // cookies and request token for Mail and Collectives (session.go)
 }
 
 // New validates the options and builds a Client.

@@ -25,6 +25,8 @@ func filesToolset(d *Deps) *Toolset {
 			filesListTool(d),
 			filesInfoTool(d),
 			filesReadTool(d),
+			filesPageImageTool(d),
+			filesPreviewTool(d),
 			filesWriteTool(d),
 			filesMkdirTool(d),
 			filesDeleteTool(d),

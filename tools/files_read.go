@@ -15,6 +15,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/nextcloud-mcp/nextcloud-mcp/extract"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 )
 
@@ -35,7 +36,10 @@ type FilesReadInput struct {
 	Path     string `json:"path" jsonschema:"File to read, like Documents/notes.md."`
 	Offset   int64  `json:"offset,omitempty" jsonschema:"First byte to return (default 0). Use next_offset from the previous call to continue."`
 	MaxBytes int64  `json:"max_bytes,omitempty" jsonschema:"Return at most this many bytes from offset (at most 1048576). Without offset and max_bytes the whole file is returned if it is at most 262144 bytes."`
-	Encoding string `json:"encoding,omitempty" jsonschema:"text (default: UTF-8 text; images come back as images) or base64 to get raw bytes of any file.,enum=text,enum=base64"`
+	Encoding string `json:"encoding,omitempty" jsonschema:"text (default: documents as extracted text, images as images), source (a text file's own text, e.g. HTML markup) or base64 (raw bytes).,enum=text,enum=source,enum=base64"`
+	Pages    string `json:"pages,omitempty" jsonschema:"Pages, slides or chapters to read, like 3-5 or 7."`
+	Sheet    string `json:"sheet,omitempty" jsonschema:"Spreadsheet sheet to read (default the first)."`
+	Rows     string `json:"rows,omitempty" jsonschema:"Rows of the sheet, like 1-200 (default 1-500)."`
 }
 
 // Validate implements the input check.
@@ -50,11 +54,11 @@ func (in *FilesReadInput) Validate() error {
 		return inputErrorf("max_bytes is at most %d; read larger files in several windows with offset.", filesWindowCap)
 	}
 	switch in.Encoding {
-	case "", "text", "base64":
+	case "", "text", "source", "base64":
 	default:
-		return inputErrorf("encoding must be text or base64, got %q.", in.Encoding)
+		return inputErrorf("encoding must be text, source or base64, got %q.", in.Encoding)
 	}
-	return nil
+	return in.validateDocumentWindow()
 }
 
 // FilesReadOutput is a file's content, or a window of it. It always says
@@ -75,19 +79,27 @@ type FilesReadOutput struct {
 	// Encoding of content: text, base64, or image (the bytes are in an image content block).
 	Encoding string `json:"encoding" jsonschema_description:"How content is given: text, base64, or image (the bytes are in an image content block)."`
 	Content  string `json:"content,omitempty" jsonschema_description:"The bytes read, as encoding says."`
+	// Charset is the detected encoding of a text file that is not UTF-8.
+	Charset string `json:"charset,omitempty" jsonschema_description:"Detected encoding of a text file that was not UTF-8."`
+	DocumentWindow
 }
 
 func filesReadTool(d *Deps) Tool {
 	return NewResultTool[FilesReadInput, FilesReadOutput](d, Spec{
 		Name:  "nc_webdav_read_file",
 		Title: "Read a file",
-		Description: "Read a file from the user's Nextcloud files. Text comes back as text, PNG/JPEG/GIF/WebP images up to 1 MiB as an image. " +
-			"Files over 256 KiB are not returned whole: read them in windows with offset and max_bytes (the result gives next_offset). " +
-			"Other binary files need encoding base64. The etag in the result is what nc_webdav_write_file takes as if_match.",
+		Description: "Read a file from the user's Nextcloud files. Text comes back as text; PDF, Office, OpenDocument, RTF, HTML and EPUB as extracted text, in windows (pages, sheet and rows, offset; the result says what comes next); images up to 1 MiB as an image. " +
+			"Text over 256 KiB: read in windows with offset and max_bytes. Raw bytes: encoding base64. The etag is what nc_webdav_write_file takes as if_match.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in FilesReadInput) (*mcp.CallToolResult, error) {
 		dp, _ := nonRootFilePath("path", in.Path)
+		if in.wantsDocument() {
+			return readDocumentResult(ctx, call, dp, in, nil, nil)
+		}
 		out, data, err := readFileWindow(ctx, call.Client, dp, in)
+		if errors.Is(err, errIsDocument) {
+			return readDocumentResult(ctx, call, dp, in, &out, data)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -104,10 +116,16 @@ func filesReadTool(d *Deps) Tool {
 }
 
 // readFileWindow downloads what the arguments ask for and decides how to
-// return it. It returns the raw bytes for images.
+// return it. It returns the raw bytes for images. A document read as text
+// fails with errIsDocument: with the whole file's bytes when it was read
+// whole, so that they are not downloaded twice.
 func readFileWindow(ctx context.Context, c *nextcloud.Client, dp string, in FilesReadInput) (FilesReadOutput, []byte, error) {
 	windowed := in.Offset > 0 || in.MaxBytes > 0
+	extractText := in.Encoding == "" || in.Encoding == "text"
 	ro := nextcloud.ReadOptions{Offset: in.Offset, MaxBytes: filesImageCap}
+	if extractText && !windowed {
+		ro.MaxBytes = filesDocumentCap
+	}
 	if windowed {
 		ro.Length = in.MaxBytes
 		if ro.Length == 0 {
@@ -123,6 +141,21 @@ func readFileWindow(ctx context.Context, c *nextcloud.Client, dp string, in File
 	ct, _, _ := mime.ParseMediaType(fc.ContentType)
 	out := FilesReadOutput{Path: dp, ContentType: ct, ETag: fc.ETag, Size: fc.Size, Offset: fc.Offset}
 	isImage := filesImageTypes[ct] && in.Encoding != "base64"
+	if extractText {
+		if windowed && in.Offset > 0 && documentType(ct) {
+			// A continuation in a document's extracted text.
+			return out, nil, errIsDocument
+		}
+		if !windowed {
+			data, isDoc, err := peekDocument(fc, ct, dp)
+			if err != nil {
+				return out, nil, about(err, "file %q", dp)
+			}
+			if isDoc {
+				return out, data, errIsDocument
+			}
+		}
+	}
 
 	if !windowed {
 		limit := int64(filesTextCap)
@@ -155,6 +188,10 @@ func readFileWindow(ctx context.Context, c *nextcloud.Client, dp string, in File
 	default:
 		atEnd := out.Size >= 0 && out.Offset+int64(len(data)) >= out.Size
 		text, skipped, ok := utf8Window(data, out.Offset > 0, !atEnd)
+		if !ok && !windowed && looksLikeText(data, ct, dp) {
+			text, out.Charset = extract.DecodeText(data)
+			ok = true
+		}
 		if !ok {
 			return out, nil, inputErrorf("File %q is binary (%s, %d bytes), not text: pass encoding base64 to get its bytes (with max_bytes up to %d for big files).", dp, orUnknown(ct), out.Size, filesWindowCap)
 		}
@@ -224,11 +261,12 @@ func utf8Window(b []byte, midStart, more bool) (text string, skipped int, ok boo
 }
 
 // filesResourceTemplate exposes files as nc://files/{+path}: text as text,
-// anything else as a base64 blob, up to 1 MiB.
+// documents as their extracted text (text/markdown), anything else as a
+// base64 blob, up to 1 MiB.
 func filesResourceTemplate(d *Deps) server.ServerResourceTemplate {
 	return server.ServerResourceTemplate{
 		Template: mcp.NewResourceTemplate("nc://files/{+path}", "Nextcloud file",
-			mcp.WithTemplateDescription("A file of the user's Nextcloud files, by path (e.g. nc://files/Documents/notes.md): text files as text, images and other files as base64 blobs, up to 1 MiB."),
+			mcp.WithTemplateDescription("A file of the user's Nextcloud files, by path (e.g. nc://files/Documents/notes.md): text files as text, documents (PDF, Office, OpenDocument, EPUB) as extracted Markdown, other files as base64 blobs, up to 1 MiB."),
 		),
 		Handler: func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 			raw := strings.TrimPrefix(req.Params.URI, "nc://files/")
@@ -257,6 +295,9 @@ func filesResourceTemplate(d *Deps) server.ServerResourceTemplate {
 				return nil, errors.New(Explain(about(err, "file %q", dp)))
 			}
 			ct, _, _ := mime.ParseMediaType(fc.ContentType)
+			if text, ok := resourceDocumentText(ctx, d, data, ct, dp); ok {
+				return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: "text/markdown", Text: text}}, nil
+			}
 			if text, _, ok := utf8Window(data, false, false); ok && !filesImageTypes[ct] {
 				return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: orDefault(ct, "text/plain"), Text: text}}, nil
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
+	"github.com/nextcloud-mcp/nextcloud-mcp/extract"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 )
 
@@ -32,9 +33,24 @@ type Deps struct {
 	// be used (env credentials, demo, token exchange), and then
 	// nc_auth_login is not offered.
 	SignIn auth.SignInService
+	// Extract reads documents; nil means one is made on first use.
+	Extract *extract.Extractor
 
 	// schemas are the tools' JSON schemas, read once from schemas.json.
 	schemas schemaCache
+
+	extractOnce sync.Once
+}
+
+// extractor returns Extract, creating an Extractor without a cache dir the
+// first time when the caller did not give one (tests).
+func (d *Deps) extractor() *extract.Extractor {
+	d.extractOnce.Do(func() {
+		if d.Extract == nil {
+			d.Extract = extract.New(extract.Config{})
+		}
+	})
+	return d.Extract
 }
 
 // Toolset groups the tools, resources and templates of one Nextcloud app.

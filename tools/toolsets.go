@@ -17,6 +17,8 @@ func All(d *Deps) []*Toolset {
 		searchToolset(d),
 		activityToolset(d),
 		notificationsToolset(d),
+		mailToolset(d),
+		collectivesToolset(d),
 		webhooksToolset(d),
 		newsToolset(d),
 		cookbookToolset(d),

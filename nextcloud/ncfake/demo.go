@@ -69,6 +69,7 @@ func (s *Server) seedDemo() {
 
 	s.seedDemoPIM(u)
 	s.seedDemoApps(u)
+	s.seedDemoAppsMail(u)
 
 	room := s.AddTalkConversation(u, "Team", "alice")
 	s.AddTalkMessage(room, "alice", "Morning! The review moved to Thursday.")

@@ -45,6 +45,9 @@ var searchProviderDefs = []searchProviderDef{
 	{id: "search-deck-comment", app: "deck", name: "Card comments", icon: "/custom_apps/deck/img/deck.svg", order: 11},
 	{id: "talk-conversations", app: "spreed", name: "Conversations", icon: "/custom_apps/spreed/img/app-dark.svg", order: 12},
 	{id: "tables-search-tables", app: "tables", name: "Nextcloud tables", icon: "/custom_apps/tables/img/app.svg", order: 20},
+	{id: "mail", app: "mail", name: "Mails", icon: "/custom_apps/mail/img/mail.svg", order: 20},
+	{id: "collectives", app: "collectives", name: "Collectives", icon: "/custom_apps/collectives/img/collectives.svg", order: 10},
+	{id: "collectives-pages", app: "collectives", name: "Collectives - Pages", icon: "/custom_apps/collectives/img/collectives.svg", order: 10},
 	{id: "settings_apps", app: "settings", name: "Apps", icon: "/apps/settings/img/settings_apps.svg", order: 100},
 	{id: "settings", app: "settings", name: "Settings", icon: "/apps/settings/img/settings.svg", order: 500},
 }

@@ -15,7 +15,7 @@ import (
 
 // allApps lists the apps the fake can serve; Options.Apps picks a subset.
 // It is never modified: AllApps hands out copies.
-var allApps = []string{"notes", "files", "dav", "deck", "tables", "files_sharing", "spreed", "webhook_listeners", "activity", "notifications", "oauth2", "news", "cookbook", "bookmarks", "forms"}
+var allApps = []string{"notes", "files", "dav", "deck", "tables", "files_sharing", "spreed", "webhook_listeners", "activity", "notifications", "oauth2", "news", "cookbook", "bookmarks", "forms", "mail", "collectives"}
 
 // AllApps returns every app the fake can serve.
 func AllApps() []string { return append([]string(nil), allApps...) }
@@ -64,6 +64,10 @@ type Server struct {
 	cookbook  *cookbookApp
 	bookmarks *bookmarksApp
 	forms     *formsApp
+	// sessions are the browser-style sessions Mail and Collectives need (session.go).
+	sessions    sessionStore
+	mail        *mailApp
+	collectives *collectivesApp
 }
 
 // User is an account of the fake.
@@ -116,6 +120,8 @@ func New(o Options) *Server {
 	s.cookbook = newCookbookApp(s)
 	s.bookmarks = newBookmarksApp(s)
 	s.forms = newFormsApp(s)
+	s.mail = newMailApp(s)
+	s.collectives = newCollectivesApp(s)
 	s.routes()
 	return s
 }
@@ -226,6 +232,8 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("/remote.php/dav/principals/", s.handleDAVRoot)
 	s.mux.HandleFunc("/.well-known/caldav", s.handleWellKnownDAV)
 	s.mux.HandleFunc("/.well-known/carddav", s.handleWellKnownDAV)
+	s.mux.HandleFunc("/index.php/core/preview", s.handlePreview)
+	s.mux.HandleFunc("/index.php/core/preview.png", s.handlePreview)
 	s.notes.routes(s.mux)
 	s.files.routes(s.mux)
 	s.calendars.routes(s.mux)
@@ -243,6 +251,9 @@ func (s *Server) routes() {
 	s.cookbook.routes(s.mux)
 	s.bookmarks.routes(s.mux)
 	s.forms.routes(s.mux)
+	s.mux.HandleFunc("GET /index.php/csrftoken", s.handleCSRFToken)
+	s.mail.routes(s.mux)
+	s.collectives.routes(s.mux)
 }
 
 // userFor authenticates the request as a real Nextcloud would for the API kind.
