@@ -55,7 +55,9 @@ const (
 type TokenError struct {
 	Kind TokenErrorKind
 	Msg  string
-	Err  error
+	// Expired is set when the token only ran out of time.
+	Expired bool
+	Err     error
 }
 
 func (e *TokenError) Error() string { return e.Msg }
@@ -100,7 +102,7 @@ func (v *TokenVerifier) Verify(ctx context.Context, raw string) (*VerifiedToken,
 	}
 	now := v.now()
 	if err := claims.ValidateWithLeeway(jwt.Expected{Issuer: v.Issuer, Time: now}, v.leeway()); err != nil {
-		return nil, &TokenError{Kind: TokenInvalid, Msg: claimReason(err, claims, v.Issuer), Err: err}
+		return nil, &TokenError{Kind: TokenInvalid, Msg: claimReason(err, claims, v.Issuer), Expired: errors.Is(err, jwt.ErrExpired), Err: err}
 	}
 	if claims.Subject == "" {
 		return nil, &TokenError{Kind: TokenInvalid, Msg: "the access token names no subject (sub)"}

@@ -69,12 +69,8 @@ func (n NextcloudTarget) currentUser(ctx context.Context, creds nextcloud.Creden
 // splitAuthorization parses "<scheme> <credentials>"; the scheme is
 // case-insensitive (RFC 9110).
 func splitAuthorization(h string) (scheme, cred string, ok bool) {
-	h = strings.TrimSpace(h)
-	scheme, cred, ok = strings.Cut(h, " ")
-	if !ok {
-		return h, "", false
-	}
-	return strings.ToLower(scheme), strings.TrimLeft(cred, " "), true
+	scheme, cred, ok = strings.Cut(strings.TrimLeft(h, " "), " ")
+	return strings.ToLower(scheme), strings.TrimLeft(cred, " "), ok
 }
 
 // bearerChars is the RFC 6750 b64token alphabet.

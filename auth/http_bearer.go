@@ -284,7 +284,7 @@ func tokenRefusal(err error) *RequestAuthError {
 		return &RequestAuthError{Status: http.StatusServiceUnavailable, Reason: "idp_unavailable", RetryAfter: 5 * time.Second, Description: te.Msg, Err: err}
 	}
 	reason := "invalid"
-	if strings.Contains(te.Msg, "expired") {
+	if te.Expired {
 		reason = "expired"
 	}
 	return &RequestAuthError{Status: http.StatusUnauthorized, Code: "invalid_token", Reason: reason, Description: te.Msg, Err: err}

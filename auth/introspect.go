@@ -90,7 +90,7 @@ func (in *Introspector) judge(r *oidc.IntrospectionResponse, audiences []string,
 	if exp.IsZero() {
 		exp = now.Add(in.cacheFor)
 	} else if !now.Before(exp) {
-		return nil, &TokenError{Kind: TokenInvalid, Msg: "the access token expired: get a new one from the identity provider"}
+		return nil, &TokenError{Kind: TokenInvalid, Expired: true, Msg: "the access token expired: get a new one from the identity provider"}
 	}
 	if r.Subject == "" {
 		return nil, &TokenError{Kind: TokenInvalid, Msg: "the identity provider's introspection names no subject (sub) for the access token"}
