@@ -170,7 +170,9 @@ func TestBearerRefusals(t *testing.T) {
 	}
 
 	// A server configured for another client: the user's token is not for it.
-	other := w.bearer(t, func(s *BearerSettings) { s.ClientID, s.Audiences = "other-client", []string{MCPServerAudience, "other-client"} })
+	other := w.bearer(t, func(s *BearerSettings) {
+		s.ClientID, s.Audiences = "other-client", []string{MCPServerAudience, "other-client"}
+	})
 	before := w.idp.TokenCalls(oidctest.GrantExchange)
 	_, err := other.Authenticate(ctx, "Bearer "+tok)
 	wantRefusal(t, err, 403, "audience", tok)
