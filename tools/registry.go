@@ -188,6 +188,9 @@ func (r *Registry) available(ctx context.Context) map[string]bool {
 		}
 		if ctx.Err() == nil {
 			r.mu.Lock()
+			if len(r.failed) >= maxCachedClients {
+				clear(r.failed)
+			}
 			r.failed[c] = time.Now()
 			r.mu.Unlock()
 		}
