@@ -66,7 +66,7 @@ func benchHTTPOnce(b *testing.B, bin, mode string, replicas, sessions, calls int
 
 	// Direct: the same Nextcloud request without MCP, same concurrency.
 	direct := directClients(b, be, mode, hc)
-	directLat, directErrs := runLoad(sessions, calls, func(s int) (func() error, func(), error) {
+	directLat, directErrs, _ := runLoad(sessions, calls, func(s int) (func() error, func(), error) {
 		c := direct[s%2]
 		return func() error {
 			_, err := c.ListNotes(context.Background(), nextcloud.NotesListOptions{})
@@ -75,7 +75,7 @@ func benchHTTPOnce(b *testing.B, bin, mode string, replicas, sessions, calls int
 	})
 
 	before := be.idp.TokenCalls(oidctest.GrantExchange)
-	viaHTTP, httpErrs := runLoad(sessions, calls, func(s int) (func() error, func(), error) {
+	viaHTTP, httpErrs, wall := runLoad(sessions, calls, func(s int) (func() error, func(), error) {
 		c, err := client.NewStreamableHttpClient(target+"/mcp", transport.WithHTTPHeaders(map[string]string{"Authorization": headers[s%2]}), transport.WithHTTPBasicClient(hc))
 		if err != nil {
 			return nil, nil, err
@@ -121,6 +121,7 @@ func benchHTTPOnce(b *testing.B, bin, mode string, replicas, sessions, calls int
 	}
 	b.ReportMetric(rss, "peak-RSS-MiB/replica")
 	b.ReportMetric(float64(sessions*calls), "calls")
+	b.ReportMetric(float64(len(viaHTTP))/wall.Seconds(), "calls/s")
 }
 
 // directClients are Nextcloud clients for admin and alice with the
@@ -166,7 +167,7 @@ func exchangeOnce(b testing.TB, be *httpBackend, subject string) string {
 // runLoad starts sessions at once; each runs calls sequentially. It returns
 // every call's latency and the number of failed calls (a session that
 // cannot start counts all its calls as failed).
-func runLoad(sessions, calls int, open func(s int) (call func() error, done func(), err error)) ([]time.Duration, int) {
+func runLoad(sessions, calls int, open func(s int) (call func() error, done func(), err error)) ([]time.Duration, int, time.Duration) {
 	var mu sync.Mutex
 	var lat []time.Duration
 	var errs atomic.Int64
@@ -198,9 +199,10 @@ func runLoad(sessions, calls int, open func(s int) (call func() error, done func
 		}()
 	}
 	time.Sleep(200 * time.Millisecond)
+	t0 := time.Now()
 	close(start)
 	wg.Wait()
-	return lat, int(errs.Load())
+	return lat, int(errs.Load()), time.Since(t0)
 }
 
 func pct(d []time.Duration, p int) time.Duration {
