@@ -195,7 +195,7 @@ func TestVerifierRefetchesKeysForAnUnknownKeyID(t *testing.T) {
 	ks := newKeyServer(t)
 	ks.addKey("k1", true)
 	v := newTestVerifier(ks)
-	v.Keys.MinRefresh = 200 * time.Millisecond
+	v.Keys.MinRefresh = 500 * time.Millisecond
 	ctx := context.Background()
 	exp := time.Now().Add(time.Hour)
 	if _, err := v.Verify(ctx, ks.sign("k1", claimsFor("u", []string{"mcp-server"}, exp))); err != nil {
@@ -204,11 +204,14 @@ func TestVerifierRefetchesKeysForAnUnknownKeyID(t *testing.T) {
 	if n := ks.fetchCount(); n != 1 {
 		t.Fatalf("%d fetches for the first token, want 1", n)
 	}
-	ks.addKey("k3", false) // generated now: key generation takes longer than MinRefresh
-	// The provider rotates: a token signed with the new key makes the verifier refetch.
+	// Keys and tokens are made up front: signing is slow on a busy machine.
+	ks.addKey("k3", false)
 	ks.addKey("k2", true)
-	time.Sleep(250 * time.Millisecond)
-	if _, err := v.Verify(ctx, ks.sign("k2", claimsFor("u", []string{"mcp-server"}, exp))); err != nil {
+	k2tok := ks.sign("k2", claimsFor("u", []string{"mcp-server"}, exp))
+	k3tok := ks.sign("k3", claimsFor("u", []string{"mcp-server"}, exp))
+	time.Sleep(600 * time.Millisecond)
+	// The provider rotated: a token signed with the new key makes the verifier refetch.
+	if _, err := v.Verify(ctx, k2tok); err != nil {
 		t.Fatalf("rotated key: %v", err)
 	}
 	if n := ks.fetchCount(); n != 2 {
@@ -216,7 +219,7 @@ func TestVerifierRefetchesKeysForAnUnknownKeyID(t *testing.T) {
 	}
 	// Made-up key ids do not flood the provider: within MinRefresh no refetch.
 	for range 20 {
-		_, err := v.Verify(ctx, ks.sign("k3", claimsFor("u", []string{"mcp-server"}, exp)))
+		_, err := v.Verify(ctx, k3tok)
 		wantKind(t, err, TokenInvalid, `"k3"`)
 	}
 	if n := ks.fetchCount(); n != 2 {
@@ -224,8 +227,8 @@ func TestVerifierRefetchesKeysForAnUnknownKeyID(t *testing.T) {
 	}
 	// Once the provider publishes it and the interval passed, it is found.
 	ks.publish("k3")
-	time.Sleep(250 * time.Millisecond)
-	if _, err := v.Verify(ctx, ks.sign("k3", claimsFor("u", []string{"mcp-server"}, exp))); err != nil {
+	time.Sleep(600 * time.Millisecond)
+	if _, err := v.Verify(ctx, k3tok); err != nil {
 		t.Fatalf("published later: %v", err)
 	}
 }
