@@ -453,7 +453,7 @@ func TestHTTPGracefulShutdownDrainsCalls(t *testing.T) {
 		}
 		result <- err
 	}()
-	time.Sleep(300 * time.Millisecond)
+	waitForNextcloud(t, w.fake, "/index.php/apps/notes")
 	w.stop() // what SIGTERM does
 	time.Sleep(100 * time.Millisecond)
 	if resp, err := http.Get(w.url + "/healthz"); err == nil {
@@ -622,4 +622,20 @@ func TestHTTPSecretsNeverLeak(t *testing.T) {
 			}
 		})
 	}
+}
+
+// waitForNextcloud waits until a request below prefix reached the fake, so a
+// test acts while that call is surely in flight.
+func waitForNextcloud(t *testing.T, fake *ncfake.Server, prefix string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, r := range fake.Requests() {
+			if strings.HasPrefix(r.Path, prefix) {
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no request below %s reached Nextcloud", prefix)
 }

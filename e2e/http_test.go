@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -296,7 +297,14 @@ func TestHTTPSIGTERMDrainsCallsInFlight(t *testing.T) {
 		resp.Body.Close()
 		answer <- resp.Status + " " + string(body)
 	}()
-	time.Sleep(400 * time.Millisecond)
+	// Signal only once the call is surely in flight at Nextcloud.
+	deadline := time.Now().Add(10 * time.Second)
+	for !slices.ContainsFunc(b.fake.Requests(), func(q ncfake.RecordedRequest) bool { return strings.HasPrefix(q.Path, "/index.php/apps/notes") }) {
+		if time.Now().After(deadline) {
+			t.Fatal("the call never reached Nextcloud")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	if err := r.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
