@@ -37,10 +37,14 @@ type Exchanger struct {
 	Subject           nextcloud.TokenSource
 	HTTPClient        *http.Client
 	Now               func() time.Time
+	// Observer, when set, hears about exchanges and cache hits.
+	Observer ExchangeObserver
 
-	mu        sync.Mutex
-	cache     map[[32]byte]cachedToken
-	inflight  map[[32]byte]*sync.Mutex
+	mu    sync.Mutex
+	cache map[[32]byte]cachedToken
+	// inflight holds one single-slot semaphore per subject token: a channel
+	// rather than a mutex, so a waiter can give up when its ctx ends.
+	inflight  map[[32]byte]chan struct{}
 	exchanges int
 }
 
@@ -58,39 +62,63 @@ func (e *Exchanger) AccessToken(ctx context.Context) (string, error) {
 	if err := e.checkSubject(subject); err != nil {
 		return "", err
 	}
+	return e.Token(ctx, subject)
+}
+
+// Token returns a Nextcloud-audience token for the subject token, from the
+// cache while it outlives the refresh margin. The caller has checked the
+// subject (AccessToken does it itself; HTTP mode verifies signature,
+// issuer, audience and expiry first). One exchange per subject token runs
+// at a time; concurrent callers wait for it, or for their ctx.
+func (e *Exchanger) Token(ctx context.Context, subject string) (string, error) {
 	key := sha256.Sum256([]byte(subject))
 
-	// One exchange per subject token at a time; others wait and reuse it.
 	e.mu.Lock()
 	if e.cache == nil {
-		e.cache, e.inflight = map[[32]byte]cachedToken{}, map[[32]byte]*sync.Mutex{}
+		e.cache, e.inflight = map[[32]byte]cachedToken{}, map[[32]byte]chan struct{}{}
+	}
+	if c, ok := e.cache[key]; ok && e.now().Add(refreshMargin).Before(c.expiry) {
+		e.mu.Unlock()
+		e.observeHit()
+		return c.token, nil
 	}
 	lock, ok := e.inflight[key]
 	if !ok {
-		lock = &sync.Mutex{}
+		lock = make(chan struct{}, 1)
 		e.inflight[key] = lock
 	}
 	e.mu.Unlock()
-	lock.Lock()
-	defer lock.Unlock()
+	select {
+	case lock <- struct{}{}:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	defer func() { <-lock }()
 
 	now := e.now()
 	e.mu.Lock()
 	if c, ok := e.cache[key]; ok && now.Add(refreshMargin).Before(c.expiry) {
 		e.mu.Unlock()
+		e.observeHit()
 		return c.token, nil
 	}
 	// Drop entries that expired, so the cache does not grow with every renewed subject token.
 	for k, c := range e.cache {
 		if !now.Before(c.expiry) {
 			delete(e.cache, k)
-			delete(e.inflight, k)
+			if k != key {
+				delete(e.inflight, k)
+			}
 		}
 	}
 	e.exchanges++
 	e.mu.Unlock()
 
+	start := time.Now()
 	tok, expiry, err := e.exchange(ctx, subject)
+	if e.Observer != nil {
+		e.Observer.Exchanged(time.Since(start), err)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -98,6 +126,18 @@ func (e *Exchanger) AccessToken(ctx context.Context) (string, error) {
 	e.cache[key] = cachedToken{token: tok, expiry: expiry}
 	e.mu.Unlock()
 	return tok, nil
+}
+
+func (e *Exchanger) observeHit() {
+	if e.Observer != nil {
+		e.Observer.CacheHit()
+	}
+}
+
+// ExchangeObserver hears about the exchanges and cache hits (metrics).
+type ExchangeObserver interface {
+	CacheHit()
+	Exchanged(d time.Duration, err error)
 }
 
 // Exchanges counts exchange requests sent (tests and status).

@@ -15,6 +15,9 @@ type OAuthEndpoints struct {
 	Issuer   string `json:"issuer"`
 	AuthURL  string `json:"authorization_endpoint"`
 	TokenURL string `json:"token_endpoint"`
+	// JWKSURI and IntrospectionURL serve HTTP mode's token checks.
+	JWKSURI          string `json:"jwks_uri,omitempty"`
+	IntrospectionURL string `json:"introspection_endpoint,omitempty"`
 	// NextcloudApp is true for Nextcloud's built-in oauth2 app, which has no
 	// discovery document, ignores PKCE and rotates both tokens on refresh.
 	NextcloudApp bool `json:"-"`

@@ -18,19 +18,33 @@ import (
 func newServeCmd(a *App) *cobra.Command {
 	var demo bool
 	var workers int
+	var hf httpFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve MCP over stdio (what desktop clients run)",
+		Short: "Serve MCP over stdio (what desktop clients run), or over HTTP with --http",
 		Long: "Serve the Model Context Protocol on stdin/stdout. stdout carries JSON-RPC only;\n" +
 			"logs go to stderr or --log-file. With --demo it serves a built-in demo Nextcloud,\n" +
-			"so no server or credentials are needed.",
+			"so no server or credentials are needed.\n\n" +
+			"With --http ADDR it serves Streamable HTTP at /mcp for many users instead: each request\n" +
+			"carries its caller's own credentials (see docs/http.md).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			hc, err := hf.resolve(cmd.Flags(), a.Getenv)
+			if err != nil {
+				return err
+			}
+			if hc != nil {
+				if demo {
+					return usageError("--demo serves stdio only: drop --demo, or --http")
+				}
+				return a.serveHTTPLogged(cmd.Context(), hc)
+			}
 			return a.serve(cmd.Context(), demo, workers)
 		},
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "serve a built-in demo Nextcloud with sample notes and files")
 	cmd.Flags().IntVar(&workers, "workers", 8, "how many tool calls run at once")
+	hf.bind(cmd.Flags())
 	return cmd
 }
 

@@ -23,7 +23,7 @@ func requireTool(t *testing.T, name string) string {
 	return p
 }
 
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "nextcloud-mcp")
 	cmd := exec.Command("go", "build", "-o", bin, "..")

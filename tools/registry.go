@@ -93,6 +93,9 @@ type Registry struct {
 	failed map[*nextcloud.Client]time.Time
 }
 
+// maxCachedClients bounds the per-client capability answers kept.
+const maxCachedClients = 4096
+
 // capabilityRetryAfter is how long a failed capabilities fetch is not repeated.
 const capabilityRetryAfter = 30 * time.Second
 
@@ -201,6 +204,9 @@ func (r *Registry) available(ctx context.Context) map[string]bool {
 		}
 		if ctx.Err() == nil {
 			r.mu.Lock()
+			if len(r.failed) >= maxCachedClients {
+				clear(r.failed)
+			}
 			r.failed[c] = time.Now()
 			r.mu.Unlock()
 		}
@@ -211,6 +217,12 @@ func (r *Registry) available(ctx context.Context) map[string]bool {
 		a[ts.Name] = ts.Available == nil || ts.Available(ctx, c, caps)
 	}
 	r.mu.Lock()
+	if len(r.avail) >= maxCachedClients {
+		// HTTP mode has a client per user: forget them all rather than grow
+		// without end; each user's next list fetches capabilities again.
+		clear(r.avail)
+		clear(r.failed)
+	}
 	r.avail[c] = a
 	r.mu.Unlock()
 	return a
