@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
+	"github.com/nextcloud-mcp/nextcloud-mcp/index"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 )
 
@@ -32,6 +33,9 @@ type Deps struct {
 	// be used (env credentials, demo, token exchange), and then
 	// nc_auth_login is not offered.
 	SignIn auth.SignInService
+	// Index is the local content index; nil when it is off (--no-index),
+	// and then nc_search_content and nc_index_status are not offered.
+	Index *index.Service
 
 	// schemas are the tools' JSON schemas, read once from schemas.json.
 	schemas schemaCache
