@@ -62,6 +62,9 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 	}
 
 	deps := &tools.Deps{Factory: factory, Logger: logger, Demo: demo, SignIn: signInFor(factory)}
+	idx, stopIndex := startIndex(ctx, cfg, demo, logger)
+	defer stopIndex()
+	deps.Index = idx
 	if !demo {
 		webhooks := newStoreWebhooks(cfg.ConfigDir)
 		defer webhooks.Close()

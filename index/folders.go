@@ -1,6 +1,8 @@
 package index
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -147,4 +149,56 @@ func (ix *Index) Covers(p string) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// PruneFiles removes at once the files that lie outside the chosen folders
+// (after RemoveFolder), instead of waiting for the next sync. It answers
+// ErrBusy while another process syncs; that sync prunes them itself.
+func (ix *Index) PruneFiles(ctx context.Context) (int, error) {
+	roots, err := ix.Folders()
+	if err != nil {
+		return 0, err
+	}
+	if err := ix.acquireLease(ctx); err != nil {
+		return 0, err
+	}
+	defer ix.releaseLease()
+	inside := func(p string) bool {
+		return slices.ContainsFunc(roots, func(root string) bool { return within(p, root) })
+	}
+	removed := 0
+	err = ix.write(ctx, func(tx *sql.Tx) error {
+		for _, q := range []struct{ sel, del string }{
+			{"SELECT key FROM docs WHERE source = 'files'", "DELETE FROM docs WHERE source = 'files' AND key = ?"},
+			{"SELECT key FROM skipped WHERE source = 'files'", "DELETE FROM skipped WHERE source = 'files' AND key = ?"},
+			{"SELECT path FROM folders", "DELETE FROM folders WHERE path = ?"},
+		} {
+			rows, err := tx.QueryContext(ctx, q.sel)
+			if err != nil {
+				return err
+			}
+			var out []string
+			for rows.Next() {
+				var k string
+				if err := rows.Scan(&k); err != nil {
+					rows.Close()
+					return err
+				}
+				if !inside(k) {
+					out = append(out, k)
+				}
+			}
+			rows.Close()
+			for _, k := range out {
+				if _, err := tx.ExecContext(ctx, q.del, k); err != nil {
+					return err
+				}
+			}
+			if strings.Contains(q.sel, "docs") {
+				removed = len(out)
+			}
+		}
+		return nil
+	})
+	return removed, err
 }

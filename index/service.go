@@ -98,11 +98,21 @@ func (s *Service) Close() error {
 
 // AccountDirFor is the index directory of the account a client signs in as.
 func (s *Service) AccountDirFor(ctx context.Context, c *nextcloud.Client) (string, error) {
-	user, err := c.UserID(ctx)
-	if err != nil {
-		return "", err
+	return ClientDir(ctx, s.o.CacheBase, c)
+}
+
+// ClientDir is the index directory of the account a client signs in as:
+// its server and login name (asked of the server only when the credential
+// does not carry one), so the CLI can find it without a request.
+func ClientDir(ctx context.Context, cacheBase string, c *nextcloud.Client) (string, error) {
+	user := c.Login()
+	if user == "" {
+		var err error
+		if user, err = c.UserID(ctx); err != nil {
+			return "", err
+		}
 	}
-	return AccountDir(s.o.CacheBase, c.BaseURL().String(), user), nil
+	return AccountDir(cacheBase, c.BaseURL().String(), user), nil
 }
 
 // account opens the client's account index once. An index that cannot be

@@ -19,9 +19,10 @@ type Progress struct {
 	Done, Total int
 	// Bytes is the text indexed so far by this source in this run.
 	Bytes int64
-	// Finished is true on the source's last report; Err is set if it failed.
+	// Finished is true on the source's last report, which carries the
+	// source's Report (and its error, if it failed).
 	Finished bool
-	Err      error
+	Report   *SourceReport
 }
 
 // SyncOptions select what a sync does.
@@ -208,7 +209,8 @@ func (r *run) report(finished bool) {
 	}
 	p := Progress{Source: r.source, Done: r.done, Total: r.total, Bytes: r.rep.Bytes, Finished: finished}
 	if finished {
-		p.Err = r.rep.Err
+		rep := r.rep
+		p.Report = &rep
 	}
 	r.progress(p)
 }
