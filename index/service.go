@@ -185,6 +185,14 @@ func (s *Service) Search(ctx context.Context, c *nextcloud.Client, q Query) (*An
 		}
 	}
 	s.refresh(ctx, a, c)
+	a.mu.Lock()
+	lastErr := a.lastErr
+	a.mu.Unlock()
+	if errors.Is(lastErr, ErrUnwritable) {
+		// The index can no longer take changes, so what it holds is going
+		// stale: the caller answers from the server instead.
+		return nil, lastErr
+	}
 	hits, err := a.ix.Search(ctx, q)
 	if err != nil {
 		return nil, err
