@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -103,11 +104,7 @@ func (ix *Index) putDoc(ctx context.Context, tx *sql.Tx, d doc) error {
 	if _, err := tx.ExecContext(ctx, "INSERT INTO fts_words(rowid, title, body, meta) VALUES (?,?,?,?)", id, titleText, d.Body, d.Meta); err != nil {
 		return err
 	}
-	triBody := ""
-	if ix.trigramBody() {
-		triBody = d.Body
-	}
-	_, err = tx.ExecContext(ctx, "INSERT INTO fts_tri(rowid, title, body, meta) VALUES (?,?,?,?)", id, titleText, triBody, d.Meta)
+	_, err = tx.ExecContext(ctx, "INSERT INTO fts_tri(rowid, title, body, meta) VALUES (?,?,?,?)", id, titleText, ix.trigramText(d.Body), d.Meta)
 	return err
 }
 
@@ -198,4 +195,19 @@ func saveState(ctx context.Context, tx *sql.Tx, source string, v any) error {
 func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// hasCJK reports Han, Hiragana, Katakana or Hangul text: scripts written
+// without spaces, which unicode61 cannot split into words.
+func hasCJK(s string) bool {
+	for _, r := range s {
+		if isCJK(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }

@@ -29,9 +29,6 @@ func newEnv(t *testing.T, o Options) *env {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if !o.TrigramBody {
-		o.TrigramBody = true
-	}
 	ix, err := Open(context.Background(), dir, o)
 	if err != nil {
 		t.Fatal(err)

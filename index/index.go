@@ -61,10 +61,10 @@ type Options struct {
 	// LeaseTTL is how long the sync lease lasts without renewal (default 60 s):
 	// a crashed writer blocks others at most this long.
 	LeaseTTL time.Duration
-	// TrigramBody also indexes body text with the trigram tokenizer (for
-	// substrings and CJK inside documents). Titles and names always are.
-	// Measured in docs/search.md; on by default via DefaultOptions.
-	TrigramBody bool
+	// TrigramBody says which body texts the trigram tokenizer also indexes
+	// (titles, names and folders always are). The default, TrigramBodyCJK,
+	// is the measured choice (docs/search.md).
+	TrigramBody TrigramBody
 	Logger      *slog.Logger
 	// Now replaces time.Now (tests).
 	Now func() time.Time
@@ -72,8 +72,42 @@ type Options struct {
 	MaxPageCount int
 }
 
+// TrigramBody is a policy for trigram-indexing body text.
+type TrigramBody int
+
+// Trigram policies. Trigrams find substrings and CJK words (which have no
+// spaces for unicode61 to split on) but take about four times the text's
+// size; titles, names and folders are always trigram-indexed.
+const (
+	// TrigramBodyCJK indexes the bodies that contain Chinese, Japanese or
+	// Korean text, where words alone cannot find anything.
+	TrigramBodyCJK TrigramBody = iota
+	TrigramBodyAll
+	TrigramBodyNone
+)
+
+func (t TrigramBody) String() string {
+	switch t {
+	case TrigramBodyAll:
+		return "all"
+	case TrigramBodyNone:
+		return "none"
+	}
+	return "cjk"
+}
+
+func parseTrigramBody(s string) TrigramBody {
+	switch s {
+	case "all":
+		return TrigramBodyAll
+	case "none":
+		return TrigramBodyNone
+	}
+	return TrigramBodyCJK
+}
+
 // DefaultOptions are the settings the CLI and the server use.
-func DefaultOptions() Options { return Options{TrigramBody: true} }
+func DefaultOptions() Options { return Options{} }
 
 func (o *Options) defaults() {
 	if o.MaxFileSize <= 0 {
@@ -117,13 +151,20 @@ type Index struct {
 	// notice is a message for the user about the last open (a rebuilt file).
 	notice string
 	// triBody is the file's own trigram_body setting.
-	triBody bool
+	triBody TrigramBody
 }
 
-func (ix *Index) trigramBody() bool {
+// trigramText is the part of a body the trigram table gets under the
+// file's policy.
+func (ix *Index) trigramText(body string) string {
 	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	return ix.triBody
+	policy := ix.triBody
+	ix.mu.Unlock()
+	switch {
+	case policy == TrigramBodyAll, policy == TrigramBodyCJK && hasCJK(body):
+		return body
+	}
+	return ""
 }
 
 // Errors a caller can branch on.
@@ -257,7 +298,7 @@ func (ix *Index) setDB(db *sql.DB) {
 	var v string
 	_ = db.QueryRow("SELECT value FROM meta WHERE key = 'trigram_body'").Scan(&v)
 	ix.mu.Lock()
-	ix.db, ix.ident, ix.triBody = db, fi, v == "1"
+	ix.db, ix.ident, ix.triBody = db, fi, parseTrigramBody(v)
 	ix.mu.Unlock()
 }
 

@@ -13,9 +13,9 @@ import (
 	"unicode/utf8"
 )
 
-// BM25 column weights of fts_words (title, body, meta): a word in a title or
-// file name counts ten times one in the body; folder, category, calendar and
-// board names sit between. Chosen on the labelled query set (docs/search.md).
+// BM25 column weights (title, body, meta): a word in a title or file name
+// counts ten times one in the body; folder, category, calendar and board
+// names sit between. Chosen on the labelled query set (docs/search.md).
 const (
 	weightTitle = 10.0
 	weightBody  = 1.0
@@ -129,10 +129,10 @@ func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
 			add(hs, ids)
 		}
 	}
-	if len(hits) < q.Limit && q.mode != modeWordsOnly {
+	if len(hits) < q.Limit && q.mode != modeWordsOnly && (len(tokens) == 1 || q.mode == modeTrigramOnly || slices.ContainsFunc(tokens, hasCJK)) {
 		var long []string
 		for _, t := range tokens {
-			if utf8.RuneCountInString(t) >= 3 {
+			if substringWorthy(t) {
 				long = append(long, t)
 			}
 		}
@@ -185,21 +185,24 @@ func (q Query) filterSQL() (string, []any) {
 	return b.String(), args
 }
 
+// matchWords ranks with FTS5's rank (BM25 with the column weights, set
+// in the schema): FTS5 returns rows best first, so the LIMIT ends the scan
+// and snippets are made only for the rows returned.
 func (ix *Index) matchWords(ctx context.Context, db *sql.DB, match, filter string, args []any, limit int) ([]Hit, []int64, error) {
-	query := fmt.Sprintf(`SELECT d.id, d.app, d.key, d.title, d.modified, d.open,
+	query := `SELECT d.id, d.app, d.key, d.title, d.modified, d.open,
   snippet(fts_words, -1, '**', '**', '…', 14)
-FROM fts_words JOIN docs d ON d.id = fts_words.rowid
-WHERE fts_words MATCH ?%s
-ORDER BY bm25(fts_words, %g, %g, %g) LIMIT ?`, filter, weightTitle, weightBody, weightMeta)
+FROM fts_words CROSS JOIN docs d ON d.id = fts_words.rowid
+WHERE fts_words MATCH ?` + filter + `
+ORDER BY rank LIMIT ?`
 	all := append(append([]any{match}, args...), limit)
 	return scanHits(ctx, db, query, all, false)
 }
 
 func (ix *Index) matchTrigram(ctx context.Context, db *sql.DB, tokens []string, filter string, args []any, limit int) ([]Hit, []int64, error) {
-	query := fmt.Sprintf(`SELECT d.id, d.app, d.key, d.title, d.modified, d.open, ''
-FROM fts_tri JOIN docs d ON d.id = fts_tri.rowid
-WHERE fts_tri MATCH ?%s
-ORDER BY bm25(fts_tri, %g, %g, %g) LIMIT ?`, filter, weightTitle, weightBody, weightMeta)
+	query := `SELECT d.id, d.app, d.key, d.title, d.modified, d.open, ''
+FROM fts_tri CROSS JOIN docs d ON d.id = fts_tri.rowid
+WHERE fts_tri MATCH ?` + filter + `
+ORDER BY rank LIMIT ?`
 	all := append(append([]any{quoteAll(tokens, " ")}, args...), limit)
 	hits, ids, err := scanHits(ctx, db, query, all, true)
 	if err != nil {
@@ -340,6 +343,14 @@ func substringSnippet(body, title string, tokens []string) string {
 		}
 	}
 	return tidySnippet(clip(body, 160))
+}
+
+// substringWorthy: trigrams need three characters; a Latin fragment of
+// three matches nearly everything (and costs a scan of it), so it takes
+// four there, while three CJK characters already make a word.
+func substringWorthy(t string) bool {
+	n := utf8.RuneCountInString(t)
+	return n >= 4 || (n == 3 && hasCJK(t))
 }
 
 // validApp reports whether a is an app name the index knows.

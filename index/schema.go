@@ -6,6 +6,11 @@ import (
 	"fmt"
 )
 
+// weights are the BM25 column weights (title, body, meta) as FTS5's rank
+// function, so ORDER BY rank lets FTS5 hand rows over best first and a
+// LIMIT stops the work (snippets are made for the returned rows only).
+var weights = fmt.Sprintf("%g, %g, %g", weightTitle, weightBody, weightMeta)
+
 // schemaVersion is PRAGMA user_version of a current index. The index is a
 // cache: a file of another version is rebuilt, never migrated.
 const schemaVersion = 1
@@ -16,11 +21,8 @@ const schemaVersion = 1
 // see docs/search.md for the measurement behind this). Deleting a docs row
 // deletes its text from both through the trigger, so no path can leave
 // text behind.
-func schema(trigramBody bool) string {
-	triBody := "0"
-	if trigramBody {
-		triBody = "1"
-	}
+func schema(trigramBody TrigramBody) string {
+	triBody := trigramBody.String()
 	return `
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 INSERT INTO meta(key, value) VALUES ('trigram_body', '` + triBody + `');
@@ -62,7 +64,9 @@ CREATE TABLE skipped(
 ) WITHOUT ROWID;
 CREATE INDEX skipped_parent ON skipped(source, parent);
 CREATE VIRTUAL TABLE fts_words USING fts5(title, body, meta, tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO fts_words(fts_words, rank) VALUES ('rank', 'bm25(` + weights + `)');
 CREATE VIRTUAL TABLE fts_tri USING fts5(title, body, meta, content = '', contentless_delete = 1, tokenize = 'trigram remove_diacritics 1');
+INSERT INTO fts_tri(fts_tri, rank) VALUES ('rank', 'bm25(` + weights + `)');
 CREATE TRIGGER docs_delete AFTER DELETE ON docs BEGIN
   DELETE FROM fts_words WHERE rowid = old.id;
   DELETE FROM fts_tri WHERE rowid = old.id;

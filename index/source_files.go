@@ -282,7 +282,7 @@ func (r *run) considerFile(w *filesWalk, f nextcloud.FileEntry) error {
 		w.docs[f.Path] = d
 		w.byFileID[f.FileID] = d
 		r.rep.Updated++
-		return r.exec(func(tx *sql.Tx) error { return renameFileDoc(r.ctx, tx, r.ix.trigramBody(), d.ID, f) })
+		return r.exec(func(tx *sql.Tx) error { return renameFileDoc(r.ctx, tx, r.ix.trigramText, d.ID, f) })
 	}
 	if f.Size > r.ix.opts.MaxFileSize {
 		return r.skip(w, f, SkipTooLarge, fmt.Sprintf("larger than %d MB", r.ix.opts.MaxFileSize>>20))
@@ -462,7 +462,7 @@ func folderWords(dir string) string {
 
 // renameFileDoc moves a document to a new path and re-indexes its title and
 // folder from the text already held, without a download.
-func renameFileDoc(ctx context.Context, tx *sql.Tx, trigramBody bool, id int64, f nextcloud.FileEntry) error {
+func renameFileDoc(ctx context.Context, tx *sql.Tx, trigramText func(string) string, id int64, f nextcloud.FileEntry) error {
 	var titleText, body string
 	if err := tx.QueryRowContext(ctx, "SELECT title, body FROM fts_words WHERE rowid = ?", id).Scan(&titleText, &body); err != nil {
 		return err
@@ -480,11 +480,7 @@ func renameFileDoc(ctx context.Context, tx *sql.Tx, trigramBody bool, id int64, 
 	if _, err := tx.ExecContext(ctx, "INSERT INTO fts_words(rowid, title, body, meta) VALUES (?,?,?,?)", id, titleText, body, meta); err != nil {
 		return err
 	}
-	triBody := ""
-	if trigramBody {
-		triBody = body
-	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO fts_tri(rowid, title, body, meta) VALUES (?,?,?,?)", id, titleText, triBody, meta)
+	_, err := tx.ExecContext(ctx, "INSERT INTO fts_tri(rowid, title, body, meta) VALUES (?,?,?,?)", id, titleText, trigramText(body), meta)
 	return err
 }
 
