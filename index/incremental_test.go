@@ -274,3 +274,28 @@ func TestDeckIncremental(t *testing.T) {
 		t.Errorf("no-change Deck sync made %d requests", n)
 	}
 }
+
+// TestFolderVanishingMidWalk: a folder listed by its parent but gone when
+// its own listing is asked takes its documents along.
+func TestFolderVanishingMidWalk(t *testing.T) {
+	e := newEnv(t, Options{})
+	e.putFile("/Docs/Sub/a.txt", "wombat")
+	e.putFile("/Docs/b.txt", "quokka")
+	e.ix.AddFolder("/Docs")
+	e.sync(SourceFiles)
+	e.putFile("/Docs/Sub/c.txt", "numbat") // new etags up the tree
+	e.fake.AddFault(ncfake.Fault{Method: "PROPFIND", PathPrefix: "/remote.php/dav/files/admin/Docs/Sub", Status: 404, Times: 1,
+		Body: `<?xml version="1.0" encoding="utf-8"?>` + "\n" + `<d:error xmlns:d="DAV:" xmlns:s="http://sabredav.org/ns"><s:exception>Sabre\DAV\Exception\NotFound</s:exception><s:message>File with name Sub could not be located</s:message></d:error>`})
+	e.sync(SourceFiles)
+	if hits := e.search(Query{Text: "wombat"}); len(hits) != 0 {
+		t.Errorf("documents of a vanished folder stay: %v", keys(hits))
+	}
+	if hits := e.search(Query{Text: "quokka"}); len(hits) != 1 {
+		t.Errorf("sibling lost: %v", keys(hits))
+	}
+	// It was not really gone: the next sync finds it again.
+	e.sync(SourceFiles)
+	if hits := e.search(Query{Text: "wombat"}); len(hits) != 1 {
+		t.Errorf("folder back: %v", keys(hits))
+	}
+}

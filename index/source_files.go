@@ -46,6 +46,16 @@ type filesWalk struct {
 	children map[string][]string
 }
 
+// markIncomplete keeps the folders above p from storing their new etags.
+func (w *filesWalk) markIncomplete(p string) {
+	for dir := path.Dir(p); ; dir = path.Dir(dir) {
+		w.incomplete[dir] = true
+		if dir == "/" {
+			return
+		}
+	}
+}
+
 type storedSkip struct {
 	ETag   string
 	FileID int64
@@ -235,7 +245,11 @@ func (r *run) walkFolder(w *filesWalk, dir, etag string) error {
 	}
 	_, children, err := r.c.ListDir(r.ctx, dir)
 	if errors.Is(err, nextcloud.ErrNotFound) {
-		// Deleted while walking: its parent's listing reports it gone next time.
+		// Deleted after its parent was listed: what it held goes too, and
+		// the folders above keep their old etags so the next sync looks
+		// again rather than trusting a listing that is already out of date.
+		w.gone = append(w.gone, dir)
+		w.markIncomplete(dir)
 		return nil
 	}
 	if err != nil {
@@ -353,12 +367,7 @@ func (r *run) fetchFiles(w *filesWalk) error {
 			// meanwhile) is retried by the next sync: its folders keep
 			// their old etag.
 			r.ix.opts.Logger.Warn("could not download a file to index", "path", f.Path, "err", err)
-			for dir := path.Dir(f.Path); ; dir = path.Dir(dir) {
-				w.incomplete[dir] = true
-				if dir == "/" {
-					break
-				}
-			}
+			w.markIncomplete(f.Path)
 			r.report(false)
 			return nil
 		}
