@@ -167,3 +167,21 @@ func TestLogoutDeletesIndex(t *testing.T) {
 		t.Errorf("logout --all left the index: %v", err)
 	}
 }
+
+// TestSyncPrinterTerminal drives the progress bars as a terminal sees them.
+func TestSyncPrinterTerminal(t *testing.T) {
+	var b strings.Builder
+	p := &syncPrinter{w: &b, tty: true}
+	p.update(index.Progress{Source: "notes"})
+	p.update(index.Progress{Source: "notes", Done: 3, Total: 10, Bytes: 2048})
+	p.update(index.Progress{Source: "notes", Done: 10, Total: 10, Bytes: 4096, Finished: true, Report: &index.SourceReport{Name: "notes", Added: 10, Bytes: 4096}})
+	p.update(index.Progress{Source: "files", Done: 1, Total: 0})
+	p.update(index.Progress{Source: "files", Finished: true, Report: &index.SourceReport{Name: "files"}})
+	p.close()
+	out := b.String()
+	for _, want := range []string{"notes", "10 added", "4.0 KB of text", "files     unchanged"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("terminal output lacks %q:\n%q", want, out)
+		}
+	}
+}
