@@ -171,8 +171,20 @@ func (s *Service) Search(ctx context.Context, c *nextcloud.Client, q Query) (*An
 			return nil, err
 		}
 		if !covered {
-			clean, _, err := a.ix.AddFolder(q.PathPrefix)
+			clean, err := CleanFolder(q.PathPrefix)
 			if err != nil {
+				return nil, err
+			}
+			fi, err := c.Stat(ctx, clean)
+			switch {
+			case errors.Is(err, nextcloud.ErrNotFound):
+				return nil, &FolderError{Path: clean}
+			case err != nil:
+				return nil, err
+			case !fi.IsDir:
+				return nil, &FolderError{Path: clean, IsFile: true}
+			}
+			if _, _, err := a.ix.AddFolder(clean); err != nil {
 				return nil, err
 			}
 			ans.Notes = append(ans.Notes, fmt.Sprintf("%s was not indexed yet; indexing it started now, so results from it may be incomplete until it finishes.", clean))
@@ -202,6 +214,19 @@ func (s *Service) Search(ctx context.Context, c *nextcloud.Client, q Query) (*An
 		return nil, err
 	}
 	return ans, nil
+}
+
+// FolderError is a path_prefix that names no folder on the server.
+type FolderError struct {
+	Path   string
+	IsFile bool
+}
+
+func (e *FolderError) Error() string {
+	if e.IsFile {
+		return fmt.Sprintf("%s is a file, not a folder: give the folder that holds it as path_prefix", e.Path)
+	}
+	return fmt.Sprintf("there is no folder %s in your files: check the path (it is case-sensitive), e.g. with nc_webdav_list_directory", e.Path)
 }
 
 // forceCheck makes the next refresh sync even within MinInterval.

@@ -109,9 +109,12 @@ func searchContentTool(d *Deps) Tool {
 		q := index.Query{Text: in.Query, Apps: in.Apps, PathPrefix: in.PathPrefix, ModifiedAfter: after, Limit: in.Limit}
 		ans, err := d.Index.Search(ctx, call.Client, q)
 		var se *index.SyntaxError
+		var fe *index.FolderError
 		switch {
 		case errors.As(err, &se):
 			return SearchContentOutput{}, &InputError{Msg: se.Error()}
+		case errors.As(err, &fe):
+			return SearchContentOutput{}, &InputError{Msg: fe.Error()}
 		case errors.Is(err, index.ErrUnwritable):
 			return unifiedFallback(ctx, call, in, err)
 		case err != nil:

@@ -55,6 +55,7 @@ func TestSearchContentEndToEnd(t *testing.T) {
 	fake := ncfake.New(ncfake.Options{})
 	fake.AddNote("admin", "Vendor terms", "The penalty clause applies after thirty days.", "Legal")
 	_ = fake.PutFile("admin", "/Documents/contract.txt", []byte("Section 9: penalty of 2% per week of delay."))
+	_ = fake.PutFile("admin", "/Misc/readme.txt", []byte("nothing"))
 	h, _ := newIndexHarness(t, fake, index.ServiceOptions{})
 
 	var out SearchContentOutput
@@ -94,6 +95,12 @@ func TestSearchContentEndToEnd(t *testing.T) {
 	msg := h.fails("nc_search_content", map[string]any{"query": `"penalty AND`})
 	if !strings.Contains(msg, "not valid search syntax") || !strings.Contains(msg, `try "penalty"`) {
 		t.Errorf("syntax error message: %s", msg)
+	}
+	if msg := h.fails("nc_search_content", map[string]any{"query": "x", "path_prefix": "Nope"}); !strings.Contains(msg, "no folder /Nope") {
+		t.Errorf("missing folder: %s", msg)
+	}
+	if msg := h.fails("nc_search_content", map[string]any{"query": "x", "path_prefix": "Misc/readme.txt"}); !strings.Contains(msg, "is a file") {
+		t.Errorf("file as folder: %s", msg)
 	}
 	if msg := h.fails("nc_search_content", map[string]any{"query": "x", "apps": []string{"mail"}}); !strings.Contains(msg, "unknown app") {
 		t.Errorf("bad app: %s", msg)
