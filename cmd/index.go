@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -136,6 +138,10 @@ func newIndexClearCmd(a *App) *cobra.Command {
 			dir, err := a.indexDir(cmd.Context())
 			if err != nil {
 				return err
+			}
+			if _, err := os.Stat(filepath.Join(dir, index.FileName)); errors.Is(err, os.ErrNotExist) {
+				fmt.Fprintln(a.Out, "There is no index for this account: nothing to delete.")
+				return nil
 			}
 			ix, err := index.Open(cmd.Context(), dir, index.DefaultOptions())
 			if err != nil {

@@ -76,6 +76,9 @@ func TestIndexCommands(t *testing.T) {
 	if _, err := os.Stat(dirs[0]); !os.IsNotExist(err) {
 		t.Errorf("index file still there after clear: %v", err)
 	}
+	if out := e.mustRun("index", "clear"); !strings.Contains(out, "nothing to delete") {
+		t.Errorf("clear twice: %s", out)
+	}
 
 	e.env["NEXTCLOUD_MCP_INDEX"] = "off"
 	if code, _, errOut := e.run("index"); code != ExitUsage || !strings.Contains(errOut, "turned off") {

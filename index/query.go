@@ -16,6 +16,8 @@ import (
 // BM25 column weights (title, body, meta): a word in a title or file name
 // counts ten times one in the body; folder, category, calendar and board
 // names sit between. Chosen on the labelled query set (docs/search.md).
+// They are stored in each index as FTS5's rank function: changing them
+// needs a schemaVersion bump so existing indexes are rebuilt.
 const (
 	weightTitle = 10.0
 	weightBody  = 1.0
