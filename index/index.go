@@ -50,7 +50,8 @@ const busyTimeout = 10 * time.Second
 
 // Options configure an Index.
 type Options struct {
-	// Extractor turns file bytes into text; nil builds a default one.
+	// Extractor turns file bytes into text; nil makes one that the Index
+	// closes with itself.
 	Extractor *extract.Extractor
 	// MaxFileSize skips files larger than this (default 50 MB).
 	MaxFileSize int64
@@ -128,9 +129,6 @@ func (o *Options) defaults() {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if o.Extractor == nil {
-		o.Extractor = extract.New(extract.Config{})
-	}
 }
 
 // Index is one account's open index. It is safe for concurrent use; several
@@ -152,6 +150,8 @@ type Index struct {
 	notice string
 	// triBody is the file's own trigram_body setting.
 	triBody TrigramBody
+	// ownExtractor: the Extractor was made here and is closed with the Index.
+	ownExtractor bool
 }
 
 // trigramText is the part of a body the trigram table gets under the
@@ -225,6 +225,10 @@ func Open(ctx context.Context, dir string, o Options) (*Index, error) {
 	if err := ix.open(ctx); err != nil {
 		return nil, err
 	}
+	if ix.opts.Extractor == nil {
+		ix.opts.Extractor = extract.New(extract.Config{})
+		ix.ownExtractor = true
+	}
 	return ix, nil
 }
 
@@ -255,12 +259,16 @@ func (ix *Index) Notice() string {
 func (ix *Index) Close() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if ix.db == nil {
-		return nil
+	var errs []error
+	if ix.ownExtractor {
+		errs = append(errs, ix.opts.Extractor.Close())
+		ix.ownExtractor = false
 	}
-	err := ix.db.Close()
-	ix.db = nil
-	return err
+	if ix.db != nil {
+		errs = append(errs, ix.db.Close())
+		ix.db = nil
+	}
+	return errors.Join(errs...)
 }
 
 // open opens the file, replacing it when it is not a usable index. Caller
