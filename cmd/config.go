@@ -32,6 +32,8 @@ type Config struct {
 	ClientID       string
 	// TokenAudience is the audience asked for in a token exchange (NEXTCLOUD_MCP_TOKEN_AUDIENCE).
 	TokenAudience string
+	// NoIndex turns the local content index off (--no-index, NEXTCLOUD_MCP_INDEX=off).
+	NoIndex bool
 }
 
 // HasEnvCredentials reports whether both halves of the env BasicAuth pair are set.
@@ -48,6 +50,7 @@ type globalFlags struct {
 	toolsets  string
 	logFile   string
 	logLevel  string
+	noIndex   bool
 }
 
 func (g *globalFlags) bind(cmd *cobra.Command) {
@@ -61,6 +64,7 @@ func (g *globalFlags) bind(cmd *cobra.Command) {
 	f.StringVar(&g.toolsets, "toolsets", "", "comma list of apps to expose, e.g. notes,files (env NEXTCLOUD_MCP_TOOLSETS)")
 	f.StringVar(&g.logFile, "log-file", "", "write JSON logs to this file instead of text to stderr (env NEXTCLOUD_MCP_LOG_FILE)")
 	f.StringVar(&g.logLevel, "log-level", "", "debug, info, warn or error (env NEXTCLOUD_MCP_LOG_LEVEL)")
+	f.BoolVar(&g.noIndex, "no-index", false, "turn the local content index off: no nc_search_content (env NEXTCLOUD_MCP_INDEX=off)")
 }
 
 // resolve applies the precedence rules. getenv is injected so tests control the environment.
@@ -131,6 +135,18 @@ func (g *globalFlags) resolve(cmd *cobra.Command, getenv func(string) string) (*
 	for _, t := range strings.Split(pick("toolsets", g.toolsets, "NEXTCLOUD_MCP_TOOLSETS"), ",") {
 		if t = strings.ToLower(strings.TrimSpace(t)); t != "" {
 			c.Toolsets = append(c.Toolsets, t)
+		}
+	}
+
+	if changed("no-index") {
+		c.NoIndex = g.noIndex
+	} else if v := strings.ToLower(strings.TrimSpace(getenv("NEXTCLOUD_MCP_INDEX"))); v != "" {
+		switch v {
+		case "off", "false", "0", "no":
+			c.NoIndex = true
+		case "on", "true", "1", "yes":
+		default:
+			return nil, usageError("NEXTCLOUD_MCP_INDEX=%q: use on or off", v)
 		}
 	}
 

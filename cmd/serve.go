@@ -78,6 +78,9 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 	deps := &tools.Deps{Factory: factory, Logger: logger, Demo: demo, SignIn: signInFor(factory)}
 	deps.Extract = newExtractor()
 	defer deps.Extract.Close()
+	idx, stopIndex := startIndex(ctx, cfg, demo, deps.Extract, logger)
+	defer stopIndex()
+	deps.Index = idx
 	if !demo {
 		webhooks := newStoreWebhooks(cfg.ConfigDir)
 		defer webhooks.Close()

@@ -17,6 +17,7 @@ import (
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
 	"github.com/nextcloud-mcp/nextcloud-mcp/extract"
+	"github.com/nextcloud-mcp/nextcloud-mcp/index"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 )
 
@@ -35,6 +36,9 @@ type Deps struct {
 	SignIn auth.SignInService
 	// Extract reads documents; nil means one is made on first use.
 	Extract *extract.Extractor
+	// Index is the local content index; nil when it is off (--no-index),
+	// and then nc_search_content and nc_index_status are not offered.
+	Index *index.Service
 
 	// schemas are the tools' JSON schemas, read once from schemas.json.
 	schemas schemaCache

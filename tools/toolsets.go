@@ -15,6 +15,7 @@ func All(d *Deps) []*Toolset {
 		sharingToolset(d),
 		talkToolset(d),
 		searchToolset(d),
+		indexToolset(d),
 		activityToolset(d),
 		notificationsToolset(d),
 		mailToolset(d),
