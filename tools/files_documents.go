@@ -34,6 +34,8 @@ const (
 	filesDocumentCap = 64 << 20
 	// filesSheetRows is the default row window of a spreadsheet.
 	filesSheetRows = 500
+	// filesDefaultPages is the default window of pages, slides or chapters.
+	filesDefaultPages = 20
 	// filesPreviewDefault and filesPreviewMax bound nc_webdav_get_preview's size.
 	filesPreviewDefault = 512
 	filesPreviewMax     = extract.DefaultMaxEdge
@@ -212,6 +214,8 @@ func documentWindow(ctx context.Context, x *extract.Extractor, dp string, data [
 			return out, inputErrorf("%q is a spreadsheet: choose a sheet with sheet and rows, not pages.", dp)
 		}
 		o.FirstUnit, o.LastUnit, _ = parseRange(in.Pages)
+	} else {
+		o.FirstUnit, o.LastUnit = 1, filesDefaultPages
 	}
 	if spreadsheet {
 		if in.Sheet == "" {
