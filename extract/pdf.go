@@ -21,8 +21,10 @@ type pdfDoc struct {
 	encrypted bool
 }
 
-func openPDF(inst pdfium.Pdfium, data []byte, password string) (*pdfDoc, error) {
-	req := &requests.OpenDocument{File: &data}
+// openPDF opens a document that PDFium reads on demand through r, so the
+// file is never copied whole into the engine's memory.
+func openPDF(inst pdfium.Pdfium, r io.ReaderAt, size int64, password string) (*pdfDoc, error) {
+	req := &requests.OpenDocument{FileReader: io.NewSectionReader(r, 0, size), FileReaderSize: size}
 	if password != "" {
 		req.Password = &password
 	}
@@ -59,12 +61,11 @@ func (d *pdfDoc) close() {
 // content, with the page count and metadata. A page without text is
 // flagged NoText: render it with RenderPage and read it as an image.
 func (x *Extractor) extractPDF(ctx context.Context, r io.ReaderAt, size int64, o Options) (*Document, error) {
-	data, err := x.readAll("pdf", r, size)
-	if err != nil {
-		return nil, err
+	if size > x.cfg.MaxInput {
+		return nil, failf("pdf", KindTooLarge, ErrTooLarge, "the file is %s, more than the %s that are read", humanBytes(size), humanBytes(x.cfg.MaxInput))
 	}
 	doc := &Document{UnitKind: "page"}
-	err = x.withPDF(ctx, data, "", func(inst pdfium.Pdfium, d *pdfDoc) error {
+	err := x.withPDF(ctx, r, size, "", func(inst pdfium.Pdfium, d *pdfDoc) error {
 		doc.UnitCount, doc.Encrypted = d.pages, d.encrypted
 		if md, err := inst.GetMetaData(&requests.GetMetaData{Document: d.ref}); err == nil {
 			for _, t := range md.Tags {
