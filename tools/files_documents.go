@@ -291,6 +291,9 @@ func unitWindow(doc *extract.Document, asked bool, out *FilesReadOutput) string 
 	if last < doc.UnitCount {
 		end := min(doc.UnitCount, last+(last-first+1))
 		out.Next = fmt.Sprintf(`pages "%d-%d"`, last+1, end)
+		if end == last+1 {
+			out.Next = fmt.Sprintf(`pages "%d"`, end)
+		}
 	}
 	return b.String()
 }
