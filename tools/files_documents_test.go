@@ -135,6 +135,9 @@ func TestReadDocumentWindows(t *testing.T) {
 	if cont.Format != "pdf" || cont.Offset != 100 || cont.Content != first.Content[100:150] {
 		t.Fatalf("offset continuation: format %q offset %d %q", cont.Format, cont.Offset, cont.Content)
 	}
+	if head := readDoc(t, h, map[string]any{"path": "Docs/long-300.pdf", "max_bytes": 40}); head.Format != "pdf" || head.Content != first.Content[:40] {
+		t.Fatalf("max_bytes alone: format %q %q", head.Format, head.Content)
+	}
 	h.fails("nc_webdav_read_file", map[string]any{"path": "Docs/long-300.pdf", "pages": "400"})
 
 	sheet := readDoc(t, h, map[string]any{"path": "Docs/budget.xlsx"})

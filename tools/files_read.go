@@ -142,8 +142,8 @@ func readFileWindow(ctx context.Context, c *nextcloud.Client, dp string, in File
 	out := FilesReadOutput{Path: dp, ContentType: ct, ETag: fc.ETag, Size: fc.Size, Offset: fc.Offset}
 	isImage := filesImageTypes[ct] && in.Encoding != "base64"
 	if extractText {
-		if windowed && in.Offset > 0 && documentType(ct) {
-			// A continuation in a document's extracted text.
+		if windowed && documentType(ct) {
+			// offset and max_bytes window a document's extracted text.
 			return out, nil, errIsDocument
 		}
 		if !windowed {
