@@ -90,6 +90,9 @@ func (x *Extractor) extractPDF(ctx context.Context, r io.ReaderAt, size int64, o
 			}
 			text := cleanPDFText(pt.Text)
 			doc.Units = append(doc.Units, Unit{Index: i + 1, Text: text, NoText: strings.TrimSpace(text) == ""})
+			if o.Progress != nil && (i-lo+1)%10 == 0 {
+				o.Progress(i-lo+1, hi-lo)
+			}
 		}
 		return nil
 	})

@@ -194,7 +194,10 @@ func readDocumentResult(ctx context.Context, call *Call, dp string, in FilesRead
 	} else {
 		etag, ct = got.ETag, got.ContentType
 	}
-	out, err := documentWindow(ctx, call.Deps.extractor(), dp, data, ct, in)
+	progress := func(done, total int) {
+		call.Progress(ctx, float64(done), float64(total), fmt.Sprintf("read %d of %d pages", done, total))
+	}
+	out, err := documentWindow(ctx, call.Deps.extractor(), dp, data, ct, in, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -204,10 +207,10 @@ func readDocumentResult(ctx context.Context, call *Call, dp string, in FilesRead
 
 // documentWindow extracts what the arguments ask for and cuts it to the
 // size one answer carries.
-func documentWindow(ctx context.Context, x *extract.Extractor, dp string, data []byte, ct string, in FilesReadInput) (FilesReadOutput, error) {
+func documentWindow(ctx context.Context, x *extract.Extractor, dp string, data []byte, ct string, in FilesReadInput, progress func(done, total int)) (FilesReadOutput, error) {
 	out := FilesReadOutput{Path: dp, ContentType: ct, Size: int64(len(data)), Encoding: "text"}
 	format, _ := extract.Sniff(bytes.NewReader(data), int64(len(data)), ct, path.Base(dp))
-	o := extract.Options{Name: path.Base(dp), Sheet: in.Sheet}
+	o := extract.Options{Name: path.Base(dp), Sheet: in.Sheet, Progress: progress}
 	spreadsheet := format == "xlsx" || format == "ods"
 	if in.Pages != "" {
 		if spreadsheet {

@@ -301,3 +301,36 @@ func TestDemoDocumentsRead(t *testing.T) {
 	}
 	imageOf(t, res)
 }
+
+// Reading many PDF pages tells a client that asked for progress how far it got.
+func TestReadDocumentReportsProgress(t *testing.T) {
+	h := documentsHarness(t, "long-300.pdf")
+	progress := make(chan map[string]any, 64)
+	h.client.OnNotification(func(n mcp.JSONRPCNotification) {
+		if n.Method == "notifications/progress" {
+			select {
+			case progress <- n.Params.AdditionalFields:
+			default:
+			}
+		}
+	})
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "nc_webdav_read_file"
+	req.Params.Arguments = map[string]any{"path": "Docs/long-300.pdf", "pages": "1-40"}
+	req.Params.Meta = &mcp.Meta{ProgressToken: "read-1"}
+	res, err := h.client.CallTool(context.Background(), req)
+	if err != nil || res.IsError {
+		t.Fatalf("read: %v %s", err, resultText(res))
+	}
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case p := <-progress:
+			if p["total"] == float64(40) && p["progress"] == float64(40) {
+				return
+			}
+		case <-deadline:
+			t.Fatal("no progress notification reached page 40")
+		}
+	}
+}
