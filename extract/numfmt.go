@@ -149,7 +149,7 @@ func tokenizeFormat(sec string) []fmtToken {
 		case '[':
 			end := strings.IndexByte(sec[i:], ']')
 			if end < 0 {
-				end = len(sec) - i - 1
+				end = len(sec) - i
 			}
 			inner := sec[i+1 : i+end]
 			switch {
