@@ -42,8 +42,12 @@ const (
 )
 
 // errIsDocument tells the read path that the file is a document whose text
-// is to be extracted.
-var errIsDocument = errors.New("file is a document")
+// is to be extracted; errLargeImage that an image is over the image cap and
+// is to be downscaled.
+var (
+	errIsDocument = errors.New("file is a document")
+	errLargeImage = errors.New("image too large to return as is")
+)
 
 // DocumentWindow describes the part of a document a read returned.
 type DocumentWindow struct {
@@ -55,6 +59,7 @@ type DocumentWindow struct {
 	Window      string   `json:"window,omitempty" jsonschema_description:"Which part this result holds."`
 	Next        string   `json:"next,omitempty" jsonschema_description:"Arguments that read the next part; absent at the end."`
 	NoTextPages []int    `json:"no_text_pages,omitempty" jsonschema_description:"Pages without a text layer (scans): read them with nc_webdav_read_page_image."`
+	Encrypted   bool     `json:"encrypted,omitempty" jsonschema_description:"The PDF is encrypted but opens without a password."`
 }
 
 func (in *FilesReadInput) wantsDocument() bool {
@@ -238,6 +243,7 @@ func documentWindow(ctx context.Context, x *extract.Extractor, dp string, data [
 		return out, documentError(dp, err)
 	}
 	out.Format, out.Title, out.UnitKind, out.Units, out.Sheets = doc.Format, doc.Title, doc.UnitKind, doc.UnitCount, doc.SheetNames
+	out.Encrypted = doc.Encrypted
 	if doc.Encoding != "" && doc.Encoding != "utf-8" {
 		out.Charset = doc.Encoding
 	}
@@ -529,4 +535,38 @@ func resourceDocumentText(ctx context.Context, d *Deps, data []byte, ct, dp stri
 		return "", false
 	}
 	return doc.Text(), true
+}
+
+// largeImage reads the rest of an image over the image cap, for downscaling.
+func largeImage(fc *nextcloud.FileContent, out FilesReadOutput, dp string) (FilesReadOutput, []byte, error) {
+	if fc.Size > filesDocumentCap {
+		return out, nil, tooLargeError(dp, fc.Size, true)
+	}
+	data, err := io.ReadAll(fc.Body)
+	if errors.Is(err, nextcloud.ErrTooLarge) {
+		return out, nil, tooLargeError(dp, -1, true)
+	}
+	if err != nil {
+		return out, nil, about(err, "file %q", dp)
+	}
+	return out, data, errLargeImage
+}
+
+// downscaledImageResult returns a large image scaled to the limits of image
+// content, upright per its EXIF orientation, and says so.
+func downscaledImageResult(ctx context.Context, call *Call, out FilesReadOutput, data []byte) (*mcp.CallToolResult, error) {
+	img, err := call.Deps.extractor().Downscale(ctx, bytes.NewReader(data), int64(len(data)), extract.RenderOptions{})
+	if err != nil {
+		return nil, documentError(out.Path, err)
+	}
+	out.Size = int64(len(data))
+	out.Encoding, out.ContentType, out.Complete = "image", img.MIMEType, true
+	out.BytesReturned = int64(len(img.Data))
+	out.Window = fmt.Sprintf("downscaled to %d×%d (%d bytes); the original is %d bytes: encoding base64 with offset and max_bytes gives its bytes", img.Width, img.Height, len(img.Data), len(data))
+	res, err := StructuredResult(out)
+	if err != nil {
+		return nil, err
+	}
+	res.Content = append(res.Content, mcp.NewImageContent(base64.StdEncoding.EncodeToString(img.Data), img.MIMEType))
+	return res, nil
 }

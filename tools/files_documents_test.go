@@ -334,3 +334,36 @@ func TestReadDocumentReportsProgress(t *testing.T) {
 		}
 	}
 }
+
+// An image over 1 MiB comes back downscaled instead of refused.
+func TestReadLargeImageDownscaled(t *testing.T) {
+	src := image.NewRGBA(image.Rect(0, 0, 2400, 1600))
+	for i := range src.Pix {
+		src.Pix[i] = byte(i * 7 % 251)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, src); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() <= 1<<20 {
+		t.Fatalf("test image is only %d bytes", buf.Len())
+	}
+	fake := ncfake.New(ncfake.Options{})
+	if err := fake.PutFile("admin", "/P/big.png", buf.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, harnessOpts{fake: fake})
+	res := h.call("nc_webdav_read_file", map[string]any{"path": "P/big.png"})
+	if res.IsError {
+		t.Fatal(resultText(res))
+	}
+	cfg, data, _ := imageOf(t, res)
+	if cfg.Width != 1568 || len(data) > 1<<20 {
+		t.Fatalf("downscaled to %d×%d, %d bytes", cfg.Width, cfg.Height, len(data))
+	}
+	var out FilesReadOutput
+	h.ok("nc_webdav_read_file", map[string]any{"path": "P/big.png"}, &out)
+	if out.Encoding != "image" || !strings.HasPrefix(out.Window, "downscaled to 1568×1045") || out.Size != int64(buf.Len()) {
+		t.Fatalf("result %+v", out.DocumentWindow)
+	}
+}
