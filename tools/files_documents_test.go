@@ -7,6 +7,7 @@ import (
 	"image"
 	_ "image/jpeg"
 	"image/png"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -337,9 +338,10 @@ func TestReadDocumentReportsProgress(t *testing.T) {
 
 // An image over 1 MiB comes back downscaled instead of refused.
 func TestReadLargeImageDownscaled(t *testing.T) {
-	src := image.NewRGBA(image.Rect(0, 0, 2400, 1600))
+	src := image.NewRGBA(image.Rect(0, 0, 1800, 1200))
+	rng := rand.New(rand.NewPCG(5, 6))
 	for i := range src.Pix {
-		src.Pix[i] = byte(i * 7 % 251)
+		src.Pix[i] = byte(rng.Uint32())
 	}
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, src); err != nil {
