@@ -88,7 +88,7 @@ func filesReadTool(d *Deps) Tool {
 	return NewResultTool[FilesReadInput, FilesReadOutput](d, Spec{
 		Name:  "nc_webdav_read_file",
 		Title: "Read a file",
-		Description: "Read a file from the user's Nextcloud files. Text comes back as text; PDF, Office, OpenDocument, RTF, HTML and EPUB as extracted text, in windows (pages, sheet and rows, offset; the result says what comes next); images up to 1 MiB as an image. " +
+		Description: "Read a file from the user's Nextcloud files. Text comes back as text; PDF, Office, OpenDocument, RTF, HTML and EPUB as extracted text, in windows (pages, sheet and rows, offset; the result says what comes next); images as an image (large ones downscaled). " +
 			"Text over 256 KiB: read in windows with offset and max_bytes. Raw bytes: encoding base64. The etag is what nc_webdav_write_file takes as if_match.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in FilesReadInput) (*mcp.CallToolResult, error) {
@@ -99,6 +99,9 @@ func filesReadTool(d *Deps) Tool {
 		out, data, err := readFileWindow(ctx, call.Client, dp, in)
 		if errors.Is(err, errIsDocument) {
 			return readDocumentResult(ctx, call, dp, in, &out, data)
+		}
+		if errors.Is(err, errLargeImage) {
+			return downscaledImageResult(ctx, call, out, data)
 		}
 		if err != nil {
 			return nil, err
@@ -142,8 +145,8 @@ func readFileWindow(ctx context.Context, c *nextcloud.Client, dp string, in File
 	out := FilesReadOutput{Path: dp, ContentType: ct, ETag: fc.ETag, Size: fc.Size, Offset: fc.Offset}
 	isImage := filesImageTypes[ct] && in.Encoding != "base64"
 	if extractText {
-		if windowed && in.Offset > 0 && documentType(ct) {
-			// A continuation in a document's extracted text.
+		if windowed && documentType(ct) {
+			// offset and max_bytes window a document's extracted text.
 			return out, nil, errIsDocument
 		}
 		if !windowed {
@@ -153,6 +156,9 @@ func readFileWindow(ctx context.Context, c *nextcloud.Client, dp string, in File
 			}
 			if isDoc {
 				return out, data, errIsDocument
+			}
+			if isImage && fc.Size > filesImageCap {
+				return largeImage(fc, out, dp)
 			}
 		}
 	}
@@ -169,6 +175,9 @@ func readFileWindow(ctx context.Context, c *nextcloud.Client, dp string, in File
 	data, err := io.ReadAll(fc.Body)
 	if errors.Is(err, nextcloud.ErrTooLarge) {
 		return out, nil, tooLargeError(dp, -1, isImage)
+	}
+	if err == nil && isImage && extractText && !windowed && int64(len(data)) > filesImageCap {
+		return out, data, errLargeImage
 	}
 	if err != nil {
 		return out, nil, about(err, "file %q", dp)

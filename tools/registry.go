@@ -6,6 +6,8 @@ package tools
 import (
 	"context"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -46,12 +48,17 @@ type Deps struct {
 	extractOnce sync.Once
 }
 
-// extractor returns Extract, creating an Extractor without a cache dir the
-// first time when the caller did not give one (tests).
+// extractor returns Extract, creating one the first time when the caller
+// did not give one (tests), with the PDF engine's code cached where serve
+// caches it.
 func (d *Deps) extractor() *extract.Extractor {
 	d.extractOnce.Do(func() {
 		if d.Extract == nil {
-			d.Extract = extract.New(extract.Config{})
+			dir := ""
+			if base, err := os.UserCacheDir(); err == nil {
+				dir = filepath.Join(base, "nextcloud-mcp", "engines")
+			}
+			d.Extract = extract.New(extract.Config{CacheDir: dir})
 		}
 	})
 	return d.Extract
