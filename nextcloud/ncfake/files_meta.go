@@ -140,16 +140,13 @@ func (a *filesApp) mkdir(h *fileHome, p string) error {
 // a new file gets a new id, an existing one keeps it; the ETag always
 // changes. mtime 0 means now. Caller holds a.mu.
 func (a *filesApp) writeFile(ctx context.Context, h *fileHome, p string, data []byte, mtime int64) (*fileMeta, error) {
-	f, err := h.fs.OpenFile(ctx, p, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("ncfake: write %s: %w", p, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("ncfake: write %s: %w", p, err)
-	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("ncfake: write %s: %w", p, err)
+	return a.writeBody(ctx, h, p, memBody(data), mtime)
+}
+
+// writeBody is writeFile for a body that may be spooled on disk.
+func (a *filesApp) writeBody(ctx context.Context, h *fileHome, p string, body *fileBody, mtime int64) (*fileMeta, error) {
+	if err := a.storeBody(ctx, h, p, body); err != nil {
+		return nil, err
 	}
 	m := h.meta[p]
 	if m == nil {
@@ -158,7 +155,7 @@ func (a *filesApp) writeFile(ctx context.Context, h *fileHome, p string, data []
 		h.meta[p] = m
 	}
 	m.etag = a.fileETag(m.id)
-	m.size = int64(len(data))
+	m.size = body.size
 	m.mtime = time.Now()
 	if mtime > 0 {
 		m.mtime = time.Unix(mtime, 0)
@@ -257,7 +254,7 @@ var knownMimeTypes = map[string]string{
 	".xml": "application/xml", ".json": "application/json", ".yaml": "application/yaml", ".yml": "application/yaml",
 	".ics": "text/calendar", ".vcf": "text/vcard", ".js": "application/javascript", ".css": "text/css",
 	".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
-	".svg": "image/svg+xml", ".pdf": "application/pdf", ".zip": "application/zip", ".bin": "application/octet-stream",
+	".svg": "image/svg+xml", ".pdf": "application/pdf", ".zip": "application/zip", ".bin": "application/x-bin",
 	".odt":  "application/vnd.oasis.opendocument.text",
 	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
