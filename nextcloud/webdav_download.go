@@ -85,7 +85,10 @@ func (c *Client) Download(ctx context.Context, p string, sink DownloadSink, o Do
 			return res, nil
 		}
 		lastErr = err
-		if ctx.Err() != nil || errors.Is(err, ErrRemoteChanged) || !transientChunkError(err) {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if errors.Is(err, ErrRemoteChanged) || !transientChunkError(err) {
 			return nil, err
 		}
 	}

@@ -445,7 +445,10 @@ func (pl *chunkPlan) sendNext(ctx context.Context) error {
 			return pl.save(ctx)
 		}
 		lastErr = err
-		if ctx.Err() != nil || !transientChunkError(err) {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !transientChunkError(err) {
 			return err
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
+	"github.com/nextcloud-mcp/nextcloud-mcp/localfs"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 )
 
@@ -32,7 +33,15 @@ type Deps struct {
 	// be used (env credentials, demo, token exchange), and then
 	// nc_auth_login is not offered.
 	SignIn auth.SignInService
+	// LocalRoots are the local folders file transfers may read and write;
+	// without any the transfer tools are not offered.
+	LocalRoots *localfs.Roots
+	// UploadSessions keeps chunked uploads resumable across restarts; nil
+	// keeps them in memory for the life of the server.
+	UploadSessions nextcloud.UploadSessions
 
+	// transfers guards destinations and holds in-memory upload sessions.
+	transfers transferState
 	// schemas are the tools' JSON schemas, read once from schemas.json.
 	schemas schemaCache
 }
