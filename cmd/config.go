@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/localfs"
 )
 
 // Config is everything the commands need from flags and the environment,
@@ -32,6 +34,10 @@ type Config struct {
 	ClientID       string
 	// TokenAudience is the audience asked for in a token exchange (NEXTCLOUD_MCP_TOKEN_AUDIENCE).
 	TokenAudience string
+	// LocalDirs are the local folders file transfers may use (--local-dir,
+	// NEXTCLOUD_MCP_LOCAL_DIRS); LocalDirsFromFlag says they came from flags.
+	LocalDirs         []string
+	LocalDirsFromFlag bool
 }
 
 // HasEnvCredentials reports whether both halves of the env BasicAuth pair are set.
@@ -48,6 +54,7 @@ type globalFlags struct {
 	toolsets  string
 	logFile   string
 	logLevel  string
+	localDirs []string
 }
 
 func (g *globalFlags) bind(cmd *cobra.Command) {
@@ -61,6 +68,7 @@ func (g *globalFlags) bind(cmd *cobra.Command) {
 	f.StringVar(&g.toolsets, "toolsets", "", "comma list of apps to expose, e.g. notes,files (env NEXTCLOUD_MCP_TOOLSETS)")
 	f.StringVar(&g.logFile, "log-file", "", "write JSON logs to this file instead of text to stderr (env NEXTCLOUD_MCP_LOG_FILE)")
 	f.StringVar(&g.logLevel, "log-level", "", "debug, info, warn or error (env NEXTCLOUD_MCP_LOG_LEVEL)")
+	f.StringArrayVar(&g.localDirs, "local-dir", nil, "local folder file transfers may read and write (repeatable; env NEXTCLOUD_MCP_LOCAL_DIRS, separated like PATH)")
 }
 
 // resolve applies the precedence rules. getenv is injected so tests control the environment.
@@ -132,6 +140,12 @@ func (g *globalFlags) resolve(cmd *cobra.Command, getenv func(string) string) (*
 		if t = strings.ToLower(strings.TrimSpace(t)); t != "" {
 			c.Toolsets = append(c.Toolsets, t)
 		}
+	}
+
+	if changed("local-dir") {
+		c.LocalDirs, c.LocalDirsFromFlag = g.localDirs, true
+	} else {
+		c.LocalDirs = localfs.SplitList(getenv("NEXTCLOUD_MCP_LOCAL_DIRS"))
 	}
 
 	dir := pick("config-dir", g.configDir, "NEXTCLOUD_MCP_CONFIG_DIR")
