@@ -30,6 +30,8 @@ const (
 	// chunkAttempts bounds how often one chunk is sent before the upload
 	// stops and waits for a resume.
 	chunkAttempts = 4
+	// maxBuffered is the largest file a single PUT reads into memory first.
+	maxBuffered = 16 << 20
 )
 
 // UploadSource is a local file being uploaded. It is read at offsets, so a
@@ -213,10 +215,10 @@ func conditionHeaders(h http.Header, o UploadOptions) {
 	}
 }
 
-// uploadSingle PUTs the file in one request. A file up to the threshold is
-// read into memory first, so what is sent is one consistent snapshot and
-// the request can be retried; a bigger one (a server without chunking) is
-// streamed and checked for changes afterwards.
+// uploadSingle PUTs the file in one request. A small file is read into
+// memory first, so what is sent is one consistent snapshot and the request
+// can be retried; a bigger one (a server without chunking) is streamed and
+// checked for changes afterwards.
 func (c *Client) uploadSingle(ctx context.Context, ep string, src UploadSource, o UploadOptions) (*UploadResult, error) {
 	size := src.Size()
 	h := http.Header{"Content-Type": {"application/octet-stream"}, "X-Oc-Mtime": {strconv.FormatInt(src.ModTime().Unix(), 10)}}
@@ -224,7 +226,7 @@ func (c *Client) uploadSingle(ctx context.Context, ep string, src UploadSource, 
 	req := &Request{Method: http.MethodPut, Path: ep, Header: h, API: APIDAV, NoTimeout: true,
 		OK: []int{http.StatusCreated, http.StatusNoContent, http.StatusOK}}
 	sum := sha1.New()
-	if size <= o.Threshold {
+	if size <= min(o.Threshold, maxBuffered) {
 		buf := make([]byte, size)
 		if _, err := src.ReadAt(buf, 0); err != nil && !errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("read the local file: %w", err)
