@@ -155,3 +155,43 @@ func TestServeRefusesABadLocalDir(t *testing.T) {
 		t.Fatalf("serve with a missing local folder: %d %q", code, errb)
 	}
 }
+
+// serve --local-dir offers the transfer tools, names the folders in the
+// instructions, and they work end to end over stdio.
+func TestServeWithLocalDir(t *testing.T) {
+	dir, _ := filepath.EvalSymlinks(t.TempDir())
+	s := startServe(t, nil, "serve", "--demo", "--local-dir", dir)
+	m := s.initialize()
+	instr, _ := m["result"].(map[string]any)["instructions"].(string)
+	if !strings.Contains(instr, dir) || !strings.Contains(instr, "nc_webdav_upload_file") {
+		t.Fatalf("instructions must name the local folders: %q", instr)
+	}
+	s.send("tools/list", nil)
+	var names []string
+	for _, raw := range s.recv()["result"].(map[string]any)["tools"].([]any) {
+		names = append(names, raw.(map[string]any)["name"].(string))
+	}
+	if !slices.Contains(names, "nc_webdav_upload_file") || !slices.Contains(names, "nc_webdav_download_file") {
+		t.Fatalf("tools: %v", names)
+	}
+	res := s.callTool("nc_webdav_download_file", map[string]any{"path": "Documents/Welcome.md", "local_path": "welcome.md"})
+	if r, _ := res["result"].(map[string]any); r == nil || r["isError"] == true {
+		t.Fatalf("download: %v", res)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "welcome.md")); err != nil || len(b) == 0 {
+		t.Fatalf("downloaded file: %v", err)
+	}
+	s.in.Close()
+	s.wait()
+
+	s = startServe(t, nil, "serve", "--demo")
+	s.initialize()
+	s.send("tools/list", nil)
+	for _, raw := range s.recv()["result"].(map[string]any)["tools"].([]any) {
+		if n := raw.(map[string]any)["name"].(string); strings.HasSuffix(n, "_upload_file") || strings.HasSuffix(n, "_download_file") {
+			t.Fatalf("without --local-dir %s must not be listed", n)
+		}
+	}
+	s.in.Close()
+	s.wait()
+}

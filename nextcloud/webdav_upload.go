@@ -3,7 +3,6 @@ package nextcloud
 import (
 	"context"
 	"crypto/sha1" //nolint:gosec // Nextcloud's OC-Checksum speaks SHA1; it guards against corruption, not attackers
-	"encoding"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -238,7 +237,7 @@ func (c *Client) uploadSingle(ctx context.Context, ep string, src UploadSource, 
 		req.Body = buf
 		o.Progress(size)
 	} else {
-		if _, err := io.Copy(sum, io.NewSectionReader(src, 0, size)); err != nil {
+		if _, err := io.CopyBuffer(sum, io.NewSectionReader(src, 0, size), make([]byte, 1<<20)); err != nil {
 			return nil, fmt.Errorf("read the local file: %w", err)
 		}
 		req.BodyReader = &countingReader{r: io.NewSectionReader(src, 0, size), report: o.Progress}
@@ -418,26 +417,29 @@ func (pl *chunkPlan) sendNext(ctx context.Context) error {
 	if chunksLeft := int64(maxChunks - pl.next + 1); chunksLeft > 0 && left > n*chunksLeft {
 		n = (left + chunksLeft - 1) / chunksLeft
 	}
-	state, err := pl.sum.(encoding.BinaryMarshaler).MarshalBinary()
-	if err != nil {
-		return err
-	}
+	// Hash the chunk's bytes beside the send, so the hash costs no time on
+	// the wire; a resent chunk has the same bytes and is hashed once.
+	hashed := make(chan error, 1)
+	go func(off int64) {
+		_, err := io.CopyBuffer(pl.sum, io.NewSectionReader(pl.src, off, n), make([]byte, 1<<20))
+		hashed <- err
+	}(pl.done)
 	var lastErr error
 	for attempt := 1; attempt <= chunkAttempts; attempt++ {
 		if attempt > 1 {
-			if err := pl.sum.(encoding.BinaryUnmarshaler).UnmarshalBinary(state); err != nil {
-				return err
-			}
 			if err := sleepCtx(ctx, pl.c.retry.backoff(attempt-1, nil)); err != nil {
+				<-hashed
 				return err
 			}
 		}
 		start := time.Now()
-		body := io.TeeReader(io.NewSectionReader(pl.src, pl.done, n), pl.sum)
-		cr := &countingReader{r: body, base: pl.done, report: pl.o.Progress}
+		cr := &countingReader{r: io.NewSectionReader(pl.src, pl.done, n), base: pl.done, report: pl.o.Progress}
 		err := pl.c.putChunk(ctx, pl.folder, pl.next, cr, n, size)
 		pl.sent += cr.n
 		if err == nil {
+			if herr := <-hashed; herr != nil {
+				return fmt.Errorf("read the local file: %w", herr)
+			}
 			pl.done += n
 			pl.next++
 			pl.adapt(n, time.Since(start))
@@ -448,12 +450,15 @@ func (pl *chunkPlan) sendNext(ctx context.Context) error {
 		}
 		lastErr = err
 		if ctx.Err() != nil {
+			<-hashed
 			return ctx.Err()
 		}
 		if !transientChunkError(err) {
+			<-hashed
 			return err
 		}
 	}
+	<-hashed
 	return lastErr
 }
 

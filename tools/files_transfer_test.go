@@ -335,7 +335,7 @@ func TestTransferTwoUploadsToOnePath(t *testing.T) {
 	h := newTransferHarness(t, fake)
 	a := h.local("a.bin", pattern(3000))
 	b := h.local("b.bin", pattern(4000))
-	fake.AddFault(ncfake.Fault{Method: "PUT", Times: 1, Delay: 500 * time.Millisecond})
+	fake.AddFault(ncfake.Fault{Method: "PUT", Times: 1, Delay: time.Second})
 	var wg sync.WaitGroup
 	results := make([]*mcp.CallToolResult, 2)
 	for i, src := range []string{a, b} {
@@ -343,7 +343,10 @@ func TestTransferTwoUploadsToOnePath(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			if i == 1 {
-				time.Sleep(150 * time.Millisecond)
+				// Start once the first upload is sending: it holds the guard then.
+				for !slices.ContainsFunc(fake.Requests(), func(r ncfake.RecordedRequest) bool { return r.Method == "PUT" }) {
+					time.Sleep(5 * time.Millisecond)
+				}
 			}
 			results[i] = h.call("nc_webdav_upload_file", map[string]any{"local_path": src, "path": "same.bin"})
 		}()
