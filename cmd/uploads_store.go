@@ -33,6 +33,8 @@ func (u *storeUploads) open(ctx context.Context) *store.Store {
 		u.fail = true
 		return nil
 	}
+	// Sessions past their TTL cannot resume: the server deleted their folders.
+	_, _ = s.ExpireUploads(ctx)
 	u.s = s
 	return s
 }

@@ -1,3 +1,5 @@
+//go:build unix
+
 package e2e
 
 import (
@@ -9,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -181,6 +184,9 @@ func (c *countBody) Read(p []byte) (int, error) {
 // maxRSS is the finished child's peak resident set size in bytes.
 func maxRSS(cmd *exec.Cmd) int64 {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		if runtime.GOOS == "darwin" {
+			return ru.Maxrss // bytes on macOS
+		}
 		return ru.Maxrss * 1024 // KiB on Linux
 	}
 	return 0
