@@ -18,16 +18,22 @@ import (
 // below <FilesDir>/homes/<user>, and request bodies (uploads, chunks) are
 // streamed to <FilesDir>/spool first and renamed into place.
 
-// fileBody is the bytes of an upload: in memory, or in a spool file.
+// fileBody is the bytes of an upload: in memory, in a spool file, or a
+// range of an upload folder's sequence file (files_chunked_seq.go).
 type fileBody struct {
 	data []byte
 	path string
 	size int64
+	seq  *seqFile
+	off  int64
 }
 
 func memBody(data []byte) *fileBody { return &fileBody{data: data, size: int64(len(data))} }
 
 func (b *fileBody) open() (io.ReadCloser, error) {
+	if b.seq != nil {
+		return io.NopCloser(io.NewSectionReader(b.seq.f, b.off, b.size)), nil
+	}
 	if b.path == "" {
 		return io.NopCloser(bytes.NewReader(b.data)), nil
 	}
@@ -38,9 +44,10 @@ func (b *fileBody) open() (io.ReadCloser, error) {
 	return f, nil
 }
 
-// discard removes a spool file that was not moved into place.
+// discard removes a spool file that was not moved into place. A range of a
+// sequence file goes with the upload folder.
 func (b *fileBody) discard() {
-	if b != nil && b.path != "" {
+	if b != nil && b.seq == nil && b.path != "" {
 		_ = os.Remove(b.path)
 	}
 }

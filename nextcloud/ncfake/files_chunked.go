@@ -34,6 +34,9 @@ type uploadDir struct {
 	chunks  map[string]*fileBody
 	etag    string
 	touched time.Time
+	// seq and appending: in-order chunks on disk (files_chunked_seq.go).
+	seq       *seqFile
+	appending bool
 }
 
 func (d *uploadDir) total() int64 {
@@ -51,20 +54,23 @@ func (d *uploadDir) chunkNames() []string {
 	for n := range d.chunks {
 		names = append(names, n)
 	}
-	sort.Slice(names, func(i, j int) bool {
-		a, aerr := strconv.ParseUint(names[i], 10, 63)
-		b, berr := strconv.ParseUint(names[j], 10, 63)
-		switch {
-		case aerr == nil && berr == nil && a != b:
-			return a < b
-		case aerr == nil && berr != nil:
-			return true
-		case aerr != nil && berr == nil:
-			return false
-		}
-		return names[i] < names[j]
-	})
+	sort.Slice(names, func(i, j int) bool { return chunkLess(names[i], names[j]) })
 	return names
+}
+
+// chunkLess orders chunk names: numbers by value first, then other names bytewise.
+func chunkLess(x, y string) bool {
+	a, aerr := strconv.ParseUint(x, 10, 63)
+	b, berr := strconv.ParseUint(y, 10, 63)
+	switch {
+	case aerr == nil && berr == nil && a != b:
+		return a < b
+	case aerr == nil && berr != nil:
+		return true
+	case aerr != nil && berr == nil:
+		return false
+	}
+	return x < y
 }
 
 // uploadDirs returns the user's upload folders. Caller holds a.mu.
@@ -138,9 +144,7 @@ func (a *filesApp) serveUploadDir(w http.ResponseWriter, r *http.Request, u *Use
 			writeUploadNotFound(w, id)
 			return
 		}
-		for _, c := range d.chunks {
-			c.discard()
-		}
+		d.discardAll()
 		delete(dirs, id)
 		writeEmpty(w, http.StatusNoContent)
 	default:
@@ -233,6 +237,12 @@ func (a *filesApp) handleChunkPut(w http.ResponseWriter, r *http.Request, u *Use
 				fmt.Sprintf("Insufficient space in %s, %d required, %d available", uploadTarget(d, r), total, avail))
 			return
 		}
+	}
+	if off, ok := d.appendAt(name); ok && a.onDisk() {
+		d.appending = true
+		a.mu.Unlock()
+		a.appendChunk(w, r, u, d, name, off)
+		return
 	}
 	a.mu.Unlock()
 
@@ -365,11 +375,18 @@ func (a *filesApp) handleAssemble(w http.ResponseWriter, r *http.Request, u *Use
 			return
 		}
 	}
-	parts := make([]*fileBody, 0, len(d.chunks))
-	for _, n := range d.chunkNames() {
-		parts = append(parts, d.chunks[n])
+	if d.appending {
+		writeFileLocked(w, ".file")
+		return
 	}
-	body, err := a.concatBodies(parts)
+	body, err := d.assembled()
+	if err == nil && body == nil {
+		parts := make([]*fileBody, 0, len(d.chunks))
+		for _, n := range d.chunkNames() {
+			parts = append(parts, d.chunks[n])
+		}
+		body, err = a.concatBodies(parts)
+	}
 	if err != nil {
 		writeSabreError(w, http.StatusInternalServerError, `Sabre\DAV\Exception`, err.Error())
 		return
@@ -387,9 +404,7 @@ func (a *filesApp) handleAssemble(w http.ResponseWriter, r *http.Request, u *Use
 		writeSabreError(w, http.StatusInternalServerError, `Sabre\DAV\Exception`, err.Error())
 		return
 	}
-	for _, c := range d.chunks {
-		c.discard()
-	}
+	d.discardAll()
 	delete(dirs, id)
 	w.Header().Set("OC-ETag", quoteFileETag(nm.etag))
 	w.Header().Set("ETag", quoteFileETag(nm.etag))
@@ -459,9 +474,7 @@ func (s *Server) ExpireUploads(user string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for id, d := range a.uploadDirs(user) {
-		for _, c := range d.chunks {
-			c.discard()
-		}
+		d.discardAll()
 		delete(a.uploads[user], id)
 	}
 }

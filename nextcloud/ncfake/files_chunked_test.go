@@ -3,6 +3,7 @@ package ncfake
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -260,5 +261,66 @@ func TestRangeGetOnDisk(t *testing.T) {
 	resp = do(t, ts.URL, "GET", "/remote.php/dav/files/admin/d/r.txt", nil, map[string]string{"Range": "bytes=7-", "If-Match": `"other"`})
 	if c := status(t, resp); c != 412 {
 		t.Fatalf("If-Match with another etag: %d", c)
+	}
+}
+
+// errAfter fails a request body after n bytes, as a dropped client does.
+type errAfter struct {
+	r io.Reader
+	n int
+}
+
+func (e *errAfter) Read(p []byte) (int, error) {
+	if e.n <= 0 {
+		return 0, errors.New("client went away")
+	}
+	if len(p) > e.n {
+		p = p[:e.n]
+	}
+	n, err := e.r.Read(p)
+	e.n -= n
+	return n, err
+}
+
+// On disk, in-order chunks share one sequence file; a chunk cut mid-body
+// leaves nothing of itself, and out-of-order chunks still assemble right.
+func TestChunkSequenceOnDisk(t *testing.T) {
+	s := New(Options{FilesDir: t.TempDir()})
+	ts := s.Start()
+	defer ts.Close()
+	dest := map[string]string{"Destination": ts.URL + "/remote.php/dav/files/admin/seq.bin"}
+	up := "/remote.php/dav/uploads/admin/s1"
+	status(t, do(t, ts.URL, "MKCOL", up, nil, dest))
+	status(t, do(t, ts.URL, "PUT", up+"/00001", strings.NewReader("aaaa"), dest))
+	req, _ := http.NewRequest("PUT", ts.URL+up+"/00002", &errAfter{r: strings.NewReader("bbbb"), n: 2})
+	req.ContentLength = 4
+	req.SetBasicAuth("admin", "admin-app-password")
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		status(t, resp)
+	}
+	if got := s.UploadChunks("admin", "s1"); len(got) != 1 || got["00001"] != 4 {
+		t.Fatalf("a cut chunk leaves nothing: %v", got)
+	}
+	// 3 before 2: the sequence breaks and the chunks are joined by copying.
+	status(t, do(t, ts.URL, "PUT", up+"/00003", strings.NewReader("cc"), dest))
+	status(t, do(t, ts.URL, "PUT", up+"/00002", strings.NewReader("bbbb"), dest))
+	if c := status(t, do(t, ts.URL, "MOVE", up+"/.file", nil, dest)); c != 201 {
+		t.Fatalf("move: %d", c)
+	}
+	if b, _ := s.ReadFile("admin", "/seq.bin"); string(b) != "aaaabbbbcc" {
+		t.Fatalf("assembled %q", b)
+	}
+	// All in order: the sequence file becomes the file.
+	up = "/remote.php/dav/uploads/admin/s2"
+	status(t, do(t, ts.URL, "MKCOL", up, nil, dest))
+	for i, part := range []string{"xx", "yyy", "z"} {
+		status(t, do(t, ts.URL, "PUT", fmt.Sprintf("%s/%05d", up, i+1), strings.NewReader(part), dest))
+	}
+	status(t, do(t, ts.URL, "PUT", up+"/00003", strings.NewReader("zz"), dest)) // the last one again
+	if c := status(t, do(t, ts.URL, "MOVE", up+"/.file", nil, map[string]string{"Destination": dest["Destination"], "OC-Total-Length": "7"})); c != 204 {
+		t.Fatalf("move onto the existing file: %d", c)
+	}
+	if b, _ := s.ReadFile("admin", "/seq.bin"); string(b) != "xxyyyzz" {
+		t.Fatalf("assembled %q", b)
 	}
 }
