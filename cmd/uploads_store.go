@@ -59,7 +59,7 @@ func (u *storeUploads) LoadUpload(ctx context.Context, local, dest string) (next
 	if err != nil || !ok {
 		return nextcloud.UploadSession{}, false, err
 	}
-	return nextcloud.UploadSession{ID: rec.UploadID, Size: rec.Size, ModTime: rec.ModTime, Done: rec.Done, DoneSHA1: rec.DoneSHA1}, true, nil
+	return nextcloud.UploadSession{ID: rec.UploadID, Size: rec.Size, ModTime: rec.ModTime, Done: rec.Done, DoneHash: rec.DoneHash}, true, nil
 }
 
 // SaveUpload implements nextcloud.UploadSessions.
@@ -71,7 +71,7 @@ func (u *storeUploads) SaveUpload(ctx context.Context, local, dest string, v nex
 		u.memory()[local+"\x00"+dest] = v
 		return nil
 	}
-	return s.SaveUpload(ctx, store.Upload{LocalPath: local, Destination: dest, UploadID: v.ID, Size: v.Size, ModTime: v.ModTime, Done: v.Done, DoneSHA1: v.DoneSHA1})
+	return s.SaveUpload(ctx, store.Upload{LocalPath: local, Destination: dest, UploadID: v.ID, Size: v.Size, ModTime: v.ModTime, Done: v.Done, DoneHash: v.DoneHash})
 }
 
 // DeleteUpload implements nextcloud.UploadSessions.

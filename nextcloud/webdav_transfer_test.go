@@ -109,7 +109,7 @@ func TestUploadSmallFileIsOnePut(t *testing.T) {
 	fake, c := filesClient(t)
 	src := newMemSource(3000)
 	var progress int64
-	res, err := c.Upload(ctx, "/small.bin", src, nextcloud.UploadOptions{Progress: func(n int64) { progress = n }})
+	res, err := c.Upload(ctx, "/small.bin", src, nextcloud.UploadOptions{Progress: func(n int64) { progress = n }, Checksum: "SHA1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,12 +126,20 @@ func TestUploadSmallFileIsOnePut(t *testing.T) {
 	if !bytes.Equal(got, src.data) {
 		t.Fatal("content differs")
 	}
+	// Nextcloud 29 announces no checksum type: by default none is computed.
+	plain, err := c.Upload(ctx, "/plain.bin", src, nextcloud.UploadOptions{})
+	if err != nil || plain.Checksum != "" || plain.Verified != "etag" {
+		t.Fatalf("default checksum: %+v %v", plain, err)
+	}
+	if h := requestsOf(fake, "PUT", "/remote.php/dav/files/admin/plain.bin"); len(h) != 1 || h[0].Header.Get("Oc-Checksum") != "" {
+		t.Fatalf("no OC-Checksum without the capability: %v", h)
+	}
 	// Again without overwrite: refused before anything is sent.
 	_, err = c.Upload(ctx, "/small.bin", src, nextcloud.UploadOptions{})
 	if !errors.Is(err, nextcloud.ErrPreconditionFailed) || !strings.Contains(err.Error(), "already exists") {
 		t.Fatalf("exists: %v", err)
 	}
-	if len(requestsOf(fake, "PUT", "/remote.php/dav/files/")) != 1 {
+	if len(requestsOf(fake, "PUT", "/remote.php/dav/files/admin/small.bin")) != 1 {
 		t.Fatal("nothing may be sent for a file that exists")
 	}
 	// With the current etag it replaces; with a stale one it does not.
@@ -156,7 +164,9 @@ func TestUploadChunked(t *testing.T) {
 	fake, c := filesClient(t)
 	src := newMemSource(100 << 10)
 	sessions := &memSessions{}
-	res, err := c.Upload(ctx, "/big.bin", src, chunked(sessions))
+	o := chunked(sessions)
+	o.Checksum = "SHA1"
+	res, err := c.Upload(ctx, "/big.bin", src, o)
 	if err != nil {
 		t.Fatal(err)
 	}

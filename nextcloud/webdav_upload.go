@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"path"
@@ -48,10 +49,10 @@ type UploadSession struct {
 	ID      string
 	Size    int64
 	ModTime time.Time
-	// Done is how many leading bytes the server holds; DoneSHA1 the hex
-	// SHA-1 of exactly those bytes, to prove the local file is unchanged.
+	// Done is how many leading bytes the server holds; DoneHash a hash of
+	// exactly those bytes ("crc32c:<hex>"), to prove the local file is unchanged.
 	Done     int64
-	DoneSHA1 string
+	DoneHash string
 }
 
 // UploadSessions keeps upload sessions between calls (and processes), keyed
@@ -77,6 +78,9 @@ type UploadOptions struct {
 	// Progress is told how many bytes of the file are on the server or on
 	// their way, after every read; it must be cheap.
 	Progress func(done int64)
+	// Checksum selects the OC-Checksum: "" sends SHA1 when the server's
+	// capabilities list it (checksums.supportedTypes), "SHA1" always, "none" never.
+	Checksum string
 }
 
 // UploadResult describes a finished upload.
@@ -91,8 +95,8 @@ type UploadResult struct {
 	// Sent is what this call sent.
 	Resumed bool
 	Sent    int64
-	// Checksum is the OC-Checksum sent ("SHA1:<hex>"), and Verified what the
-	// final check compared: "checksum", "etag" or "size".
+	// Checksum is the OC-Checksum sent ("SHA1:<hex>", "" when none), and
+	// Verified what the final check compared: "checksum", "etag" or "size".
 	Checksum string
 	Verified string
 }
@@ -140,6 +144,9 @@ func (c *Client) Upload(ctx context.Context, p string, src UploadSource, o Uploa
 	if err := c.preflightUpload(ctx, dp, o); err != nil {
 		return nil, err
 	}
+	if o.Checksum == "" {
+		o.Checksum = c.checksumType(ctx)
+	}
 	var res *UploadResult
 	if src.Size() > o.Threshold && c.bigFileChunking(ctx) {
 		res, err = c.uploadChunked(ctx, ep, src, o)
@@ -156,6 +163,11 @@ func (c *Client) Upload(ctx context.Context, p string, src UploadSource, o Uploa
 	return res, nil
 }
 
+// DestinationIsFolderError says an upload names a folder instead of a file.
+type DestinationIsFolderError struct{ Path string }
+
+func (e *DestinationIsFolderError) Error() string { return e.Path + " is a folder, not a file" }
+
 // ParentMissingError says the folder an upload goes into does not exist.
 type ParentMissingError struct{ Folder string }
 
@@ -168,7 +180,7 @@ func (c *Client) preflightUpload(ctx context.Context, dp string, o UploadOptions
 	e, err := c.Stat(ctx, dp)
 	switch {
 	case err == nil && e.IsDir:
-		return fmt.Errorf("%w: %s is a folder, not a file", ErrConflict, dp)
+		return &DestinationIsFolderError{Path: dp}
 	case err == nil && o.IfMatch != "" && QuoteETag(e.ETag) != QuoteETag(o.IfMatch):
 		return fmt.Errorf("%w: %s has etag %s now, not %s", ErrPreconditionFailed, dp, e.ETag, QuoteETag(o.IfMatch))
 	case err == nil && o.IfMatch == "" && !o.Overwrite:
@@ -187,6 +199,48 @@ func (c *Client) preflightUpload(ctx context.Context, dp string, o UploadOptions
 	}
 	return err
 }
+
+// checksumType is "SHA1" when the server announces SHA1 among its
+// checksums.supportedTypes, else "none". Nextcloud 29 announces none
+// (ocs/01); computing a SHA-1 of every byte then only costs time.
+func (c *Client) checksumType(ctx context.Context) string {
+	caps, err := c.Capabilities(ctx)
+	if err != nil {
+		return "none"
+	}
+	var cs struct {
+		SupportedTypes      []string `json:"supportedTypes"`
+		PreferredUploadType string   `json:"preferredUploadType"`
+	}
+	if !caps.App("checksums", &cs) {
+		return "none"
+	}
+	for _, t := range append(cs.SupportedTypes, cs.PreferredUploadType) {
+		if strings.EqualFold(t, "SHA1") {
+			return "SHA1"
+		}
+	}
+	return "none"
+}
+
+// newChecksum returns the hash behind OC-Checksum, nil for none.
+func newChecksum(kind string) hash.Hash {
+	if strings.EqualFold(kind, "SHA1") {
+		return sha1.New()
+	}
+	return nil
+}
+
+func checksumHeader(h hash.Hash) string {
+	if h == nil {
+		return ""
+	}
+	return "SHA1:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// castagnoli is the CRC-32C table (hardware-accelerated) behind the
+// session's proof that the local file did not change.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // bigFileChunking reads files.bigfilechunking (ocs/01); a server that does
 // not say is assumed to chunk, as every Nextcloud since 9 does.
@@ -224,7 +278,7 @@ func (c *Client) uploadSingle(ctx context.Context, ep string, src UploadSource, 
 	conditionHeaders(h, o)
 	req := &Request{Method: http.MethodPut, Path: ep, Header: h, API: APIDAV, NoTimeout: true,
 		OK: []int{http.StatusCreated, http.StatusNoContent, http.StatusOK}}
-	sum := sha1.New()
+	sum := newChecksum(o.Checksum)
 	if size <= min(o.Threshold, maxBuffered) {
 		buf := make([]byte, size)
 		if _, err := src.ReadAt(buf, 0); err != nil && !errors.Is(err, io.EOF) {
@@ -233,18 +287,24 @@ func (c *Client) uploadSingle(ctx context.Context, ep string, src UploadSource, 
 		if err := src.Verify(); err != nil {
 			return nil, err
 		}
-		sum.Write(buf)
+		if sum != nil {
+			sum.Write(buf)
+		}
 		req.Body = buf
 		o.Progress(size)
 	} else {
-		if _, err := io.CopyBuffer(sum, io.NewSectionReader(src, 0, size), make([]byte, 1<<20)); err != nil {
-			return nil, fmt.Errorf("read the local file: %w", err)
+		if sum != nil {
+			if _, err := io.CopyBuffer(sum, io.NewSectionReader(src, 0, size), make([]byte, 1<<20)); err != nil {
+				return nil, fmt.Errorf("read the local file: %w", err)
+			}
 		}
 		req.BodyReader = &countingReader{r: io.NewSectionReader(src, 0, size), report: o.Progress}
 		req.ContentLength = size
 	}
-	checksum := "SHA1:" + hex.EncodeToString(sum.Sum(nil))
-	h.Set("OC-Checksum", checksum)
+	checksum := checksumHeader(sum)
+	if checksum != "" {
+		h.Set("OC-Checksum", checksum)
+	}
 	resp, err := c.Do(ctx, req)
 	if err != nil {
 		return nil, err
@@ -279,8 +339,9 @@ type chunkPlan struct {
 	src     UploadSource
 	o       UploadOptions
 	folder  *uploadFolder
-	dest    string // display of the destination URL, the session key
-	sum     hash.Hash
+	dest    string    // display of the destination URL, the session key
+	sum     hash.Hash // OC-Checksum of the whole file; nil for none
+	proof   hash.Hash32
 	done    int64 // bytes the server holds
 	next    int   // number of the next chunk
 	chunk   int64 // size of the next chunk
@@ -289,7 +350,7 @@ type chunkPlan struct {
 }
 
 func (c *Client) uploadChunked(ctx context.Context, ep string, src UploadSource, o UploadOptions) (*UploadResult, error) {
-	pl := &chunkPlan{c: c, src: src, o: o, sum: sha1.New(), next: 1, chunk: o.MinChunk}
+	pl := &chunkPlan{c: c, src: src, o: o, sum: newChecksum(o.Checksum), proof: crc32.New(castagnoli), next: 1, chunk: o.MinChunk}
 	pl.dest = c.URL(ep, nil).String()
 	if err := pl.start(ctx, ep); err != nil {
 		return nil, err
@@ -304,7 +365,7 @@ func (c *Client) uploadChunked(ctx context.Context, ep string, src UploadSource,
 		pl.discard()
 		return nil, err
 	}
-	checksum := "SHA1:" + hex.EncodeToString(pl.sum.Sum(nil))
+	checksum := checksumHeader(pl.sum)
 	ao := assembleOptions{total: size, mtime: src.ModTime().Unix(), checksum: checksum, ifMatch: o.IfMatch, createOnly: o.IfMatch == "" && !o.Overwrite}
 	wr, err := c.assemble(ctx, pl.folder, ao)
 	if err != nil {
@@ -346,7 +407,7 @@ func (pl *chunkPlan) start(ctx context.Context, ep string) error {
 			// Another version of the file, or nothing left to continue.
 			_ = c.abortUpload(ctx, f)
 			_ = o.Sessions.DeleteUpload(ctx, o.LocalKey, pl.dest)
-			pl.sum.Reset()
+			pl.resetHashes()
 			pl.done, pl.next = 0, 1
 		}
 	}
@@ -391,14 +452,14 @@ func (pl *chunkPlan) resume(ctx context.Context, s UploadSession) (bool, error) 
 	}
 	// Re-read the part the server holds: its hash at s.Done must be the
 	// recorded one, or the local file is not the one that was uploaded.
-	if _, err := io.Copy(pl.sum, io.NewSectionReader(pl.src, 0, s.Done)); err != nil {
-		return false, fmt.Errorf("read the local file: %w", err)
+	if err := pl.hashRange(0, s.Done); err != nil {
+		return false, err
 	}
-	if hex.EncodeToString(pl.sum.Sum(nil)) != s.DoneSHA1 {
+	if pl.doneHash() != s.DoneHash {
 		return false, nil
 	}
-	if _, err := io.Copy(pl.sum, io.NewSectionReader(pl.src, s.Done, held-s.Done)); err != nil {
-		return false, fmt.Errorf("read the local file: %w", err)
+	if err := pl.hashRange(s.Done, held-s.Done); err != nil {
+		return false, err
 	}
 	pl.done, pl.next, pl.resumed = held, k+1, held > 0
 	if len(chunks) > 0 && k > 0 {
@@ -420,10 +481,7 @@ func (pl *chunkPlan) sendNext(ctx context.Context) error {
 	// Hash the chunk's bytes beside the send, so the hash costs no time on
 	// the wire; a resent chunk has the same bytes and is hashed once.
 	hashed := make(chan error, 1)
-	go func(off int64) {
-		_, err := io.CopyBuffer(pl.sum, io.NewSectionReader(pl.src, off, n), make([]byte, 1<<20))
-		hashed <- err
-	}(pl.done)
+	go func(off int64) { hashed <- pl.hashRange(off, n) }(pl.done)
 	var lastErr error
 	for attempt := 1; attempt <= chunkAttempts; attempt++ {
 		if attempt > 1 {
@@ -438,7 +496,7 @@ func (pl *chunkPlan) sendNext(ctx context.Context) error {
 		pl.sent += cr.n
 		if err == nil {
 			if herr := <-hashed; herr != nil {
-				return fmt.Errorf("read the local file: %w", herr)
+				return herr
 			}
 			pl.done += n
 			pl.next++
@@ -460,6 +518,29 @@ func (pl *chunkPlan) sendNext(ctx context.Context) error {
 	}
 	<-hashed
 	return lastErr
+}
+
+// hashRange feeds n bytes of the file from off to the hashes.
+func (pl *chunkPlan) hashRange(off, n int64) error {
+	var w io.Writer = pl.proof
+	if pl.sum != nil {
+		w = io.MultiWriter(pl.proof, pl.sum)
+	}
+	if _, err := io.CopyBuffer(w, io.NewSectionReader(pl.src, off, n), make([]byte, 1<<20)); err != nil {
+		return fmt.Errorf("read the local file: %w", err)
+	}
+	return nil
+}
+
+func (pl *chunkPlan) doneHash() string {
+	return fmt.Sprintf("crc32c:%08x", pl.proof.Sum32())
+}
+
+func (pl *chunkPlan) resetHashes() {
+	pl.proof.Reset()
+	if pl.sum != nil {
+		pl.sum.Reset()
+	}
 }
 
 // adapt sizes the next chunk so it takes about chunkTarget at the speed
@@ -499,7 +580,7 @@ func (pl *chunkPlan) save(ctx context.Context) error {
 		return nil
 	}
 	s := UploadSession{ID: pl.folder.path[strings.LastIndex(pl.folder.path, "/")+1:], Size: pl.src.Size(),
-		ModTime: pl.src.ModTime(), Done: pl.done, DoneSHA1: hex.EncodeToString(pl.sum.Sum(nil))}
+		ModTime: pl.src.ModTime(), Done: pl.done, DoneHash: pl.doneHash()}
 	if err := pl.o.Sessions.SaveUpload(ctx, pl.o.LocalKey, pl.dest, s); err != nil {
 		return fmt.Errorf("record the upload session: %w", err)
 	}
@@ -631,7 +712,7 @@ func (c *Client) verifyUpload(ctx context.Context, ep string, size int64, res *U
 	}
 	res.Verified = "size"
 	for _, cs := range rf.checksums {
-		if algo, val, ok := strings.Cut(cs, ":"); ok && strings.EqualFold(algo, "SHA1") {
+		if algo, val, ok := strings.Cut(cs, ":"); ok && res.Checksum != "" && strings.EqualFold(algo, "SHA1") {
 			if !strings.EqualFold("SHA1:"+val, res.Checksum) {
 				return fmt.Errorf("%w: the server's SHA-1 is %s, the sent one %s; upload it again", ErrIntegrity, val, strings.TrimPrefix(res.Checksum, "SHA1:"))
 			}

@@ -61,7 +61,7 @@ var migrations = []string{
 		size        INTEGER NOT NULL,
 		mtime       INTEGER NOT NULL,
 		done        INTEGER NOT NULL DEFAULT 0,
-		done_sha1   TEXT NOT NULL DEFAULT '',
+		done_hash   TEXT NOT NULL DEFAULT '',
 		created_at  INTEGER NOT NULL,
 		updated_at  INTEGER NOT NULL,
 		PRIMARY KEY (local_path, destination)

@@ -25,20 +25,20 @@ type Upload struct {
 	// different file is never continued.
 	Size    int64
 	ModTime time.Time
-	// Done is how many leading bytes the server has confirmed, and DoneSHA1
-	// the hex SHA-1 of exactly those bytes.
+	// Done is how many leading bytes the server has confirmed, and DoneHash
+	// a hash of exactly those bytes, e.g. "crc32c:89abcdef".
 	Done      int64
-	DoneSHA1  string
+	DoneHash  string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
 
-const uploadColumns = `local_path, destination, upload_id, size, mtime, done, done_sha1, created_at, updated_at`
+const uploadColumns = `local_path, destination, upload_id, size, mtime, done, done_hash, created_at, updated_at`
 
 func scanUpload(row interface{ Scan(...any) error }) (Upload, error) {
 	var u Upload
 	var mtime, created, updated int64
-	err := row.Scan(&u.LocalPath, &u.Destination, &u.UploadID, &u.Size, &mtime, &u.Done, &u.DoneSHA1, &created, &updated)
+	err := row.Scan(&u.LocalPath, &u.Destination, &u.UploadID, &u.Size, &mtime, &u.Done, &u.DoneHash, &created, &updated)
 	u.ModTime, u.CreatedAt, u.UpdatedAt = fromUnix(mtime), fromUnix(created), fromUnix(updated)
 	return u, err
 }
@@ -52,9 +52,9 @@ func (s *Store) SaveUpload(ctx context.Context, u Upload) error {
 	now := s.nowUnix()
 	_, err := s.db.ExecContext(ctx, `INSERT INTO upload_sessions (`+uploadColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(local_path, destination) DO UPDATE SET upload_id = excluded.upload_id, size = excluded.size,
-			mtime = excluded.mtime, done = excluded.done, done_sha1 = excluded.done_sha1, updated_at = excluded.updated_at,
+			mtime = excluded.mtime, done = excluded.done, done_hash = excluded.done_hash, updated_at = excluded.updated_at,
 			created_at = CASE WHEN upload_sessions.upload_id = excluded.upload_id THEN upload_sessions.created_at ELSE excluded.created_at END`,
-		u.LocalPath, u.Destination, u.UploadID, u.Size, toUnix(u.ModTime), u.Done, u.DoneSHA1, now, now)
+		u.LocalPath, u.Destination, u.UploadID, u.Size, toUnix(u.ModTime), u.Done, u.DoneHash, now, now)
 	if err != nil {
 		return fmt.Errorf("save upload session for %s: %w", u.LocalPath, err)
 	}

@@ -32,7 +32,7 @@ func TestUploadSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	now = now.Add(time.Minute)
-	u.Done, u.DoneSHA1 = 10<<20, "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+	u.Done, u.DoneHash = 10<<20, "crc32c:0a1b2c3d"
 	if err := s.SaveUpload(ctx, u); err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestUploadSessions(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("load: %v %v", ok, err)
 	}
-	if got.UploadID != u.UploadID || got.Size != u.Size || !got.ModTime.Equal(mtime) || got.Done != u.Done || got.DoneSHA1 != u.DoneSHA1 {
+	if got.UploadID != u.UploadID || got.Size != u.Size || !got.ModTime.Equal(mtime) || got.Done != u.Done || got.DoneHash != u.DoneHash {
 		t.Fatalf("round trip: %+v", got)
 	}
 	if !got.CreatedAt.Equal(now.Add(-time.Minute)) || !got.UpdatedAt.Equal(now) {

@@ -147,6 +147,7 @@ func TestTransferBadInput(t *testing.T) {
 	outside := filepath.Join(t.TempDir(), "secret.txt")
 	_ = os.WriteFile(outside, []byte("secret"), 0o600)
 	_ = h.fake.PutFile("admin", "/exists.txt", []byte("theirs"))
+	_ = h.fake.MkdirAll("admin", "/Photos")
 	cases := []struct {
 		name, tool string
 		args       map[string]any
@@ -158,6 +159,7 @@ func TestTransferBadInput(t *testing.T) {
 		{"folder without recursive", "nc_webdav_upload_file", map[string]any{"local_path": h.dir, "path": "x"}, []string{"is a folder", "recursive"}},
 		{"remote exists", "nc_webdav_upload_file", map[string]any{"local_path": src, "path": "exists.txt"}, []string{"already exists", "overwrite"}},
 		{"stale etag", "nc_webdav_upload_file", map[string]any{"local_path": src, "path": "exists.txt", "etag": "abc"}, []string{"changed", "etag"}},
+		{"remote folder as target", "nc_webdav_upload_file", map[string]any{"local_path": src, "path": "Photos"}, []string{"/Photos is a folder", "/Photos/a.txt"}},
 		{"missing remote parent", "nc_webdav_upload_file", map[string]any{"local_path": src, "path": "No/Such/x.txt"}, []string{"Folder /No/Such does not exist", "nc_webdav_create_directory"}},
 		{"missing remote file", "nc_webdav_download_file", map[string]any{"path": "nope.txt", "local_path": "n.txt"}, []string{"not found", "404"}},
 		{"local exists", "nc_webdav_download_file", map[string]any{"path": "exists.txt", "local_path": "a.txt"}, []string{"already exists", "overwrite"}},

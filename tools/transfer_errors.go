@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"path"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -88,7 +89,10 @@ func uploadMessage(e *uploadError) string {
 	}
 	keptNote := "; the uploaded chunks are kept on the server for 24 hours, so calling again with the same arguments continues where it stopped"
 	var pm *nextcloud.ParentMissingError
+	var df *nextcloud.DestinationIsFolderError
 	switch {
+	case errors.As(err, &df):
+		return fmt.Sprintf("%s is a folder in Nextcloud, so nothing was uploaded: give the full file path, like %s", df.Path, path.Join(df.Path, filepath.Base(e.local)))
 	case errors.Is(err, localfs.ErrChanged):
 		return fmt.Sprintf("Local file %s changed while it was being uploaded, so the upload stopped and nothing was written to %s: upload it again once it is no longer being written", e.local, e.remote)
 	case errors.As(err, &pm):
