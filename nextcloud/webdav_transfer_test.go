@@ -528,3 +528,56 @@ type failSink struct{}
 func (failSink) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
 func (failSink) Offset() int64             { return 0 }
 func (failSink) Reset() error              { return nil }
+
+// A server without files.bigfilechunking gets one streamed PUT whatever the
+// size; one that announces SHA1 checksums gets OC-Checksum.
+func TestUploadHonoursCapabilities(t *testing.T) {
+	ctx := context.Background()
+	fake, c := filesClient(t)
+	fake.AddFault(ncfake.Fault{Method: "GET", PathPrefix: "/ocs/v2.php/cloud/capabilities", Status: 200,
+		Header: http.Header{"Content-Type": {"application/json; charset=utf-8"}},
+		Body: `{"ocs":{"meta":{"status":"ok","statuscode":200,"message":"OK"},"data":{"version":{"major":29,"minor":0,"micro":6,"string":"29.0.6"},` +
+			`"capabilities":{"files":{"bigfilechunking":false},"checksums":{"supportedTypes":["SHA1"],"preferredUploadType":"SHA1"}}}}}`})
+	src := newMemSource(100 << 10)
+	res, err := c.Upload(ctx, "/nochunk.bin", src, chunked(&memSessions{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha1.Sum(src.data)
+	if res.Chunked || res.Checksum != "SHA1:"+hex.EncodeToString(sum[:]) {
+		t.Fatalf("one PUT with a SHA1 checksum: %+v", res)
+	}
+	if len(requestsOf(fake, "MKCOL", "/remote.php/dav/uploads/")) != 0 {
+		t.Fatal("no upload folder without bigfilechunking")
+	}
+	puts := requestsOf(fake, "PUT", "/remote.php/dav/files/admin/nochunk.bin")
+	if len(puts) != 1 || puts[0].Header.Get("Oc-Checksum") != res.Checksum {
+		t.Fatalf("PUT: %v", puts)
+	}
+	got, _ := fake.ReadFile("admin", "/nochunk.bin")
+	if !bytes.Equal(got, src.data) {
+		t.Fatal("content differs")
+	}
+}
+
+// A streamed PUT whose source changed meanwhile removes the file it created.
+func TestStreamedPutOfAChangingFileIsUndone(t *testing.T) {
+	ctx := context.Background()
+	fake, c := filesClient(t)
+	fake.AddFault(ncfake.Fault{Method: "GET", PathPrefix: "/ocs/v2.php/cloud/capabilities", Status: 200,
+		Header: http.Header{"Content-Type": {"application/json; charset=utf-8"}},
+		Body:   `{"ocs":{"meta":{"status":"ok","statuscode":200,"message":"OK"},"data":{"version":{"major":29},"capabilities":{"files":{"bigfilechunking":false}}}}}`})
+	src := newMemSource(20 << 20) // above what a single PUT buffers
+	o := nextcloud.UploadOptions{Progress: func(done int64) {
+		if done > 1<<20 {
+			src.changed.Store(true)
+		}
+	}}
+	_, err := c.Upload(ctx, "/torn.bin", src, o)
+	if err == nil || !strings.Contains(err.Error(), "deleted again") {
+		t.Fatalf("want the torn copy deleted, got %v", err)
+	}
+	if _, err := fake.StatFile("admin", "/torn.bin"); err == nil {
+		t.Fatal("the torn copy must be gone")
+	}
+}
