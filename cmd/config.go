@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/localfs"
 )
 
 // Config is everything the commands need from flags and the environment,
@@ -34,6 +36,10 @@ type Config struct {
 	TokenAudience string
 	// NoIndex turns the local content index off (--no-index, NEXTCLOUD_MCP_INDEX=off).
 	NoIndex bool
+	// LocalDirs are the local folders file transfers may use (--local-dir,
+	// NEXTCLOUD_MCP_LOCAL_DIRS); LocalDirsFromFlag says they came from flags.
+	LocalDirs         []string
+	LocalDirsFromFlag bool
 }
 
 // HasEnvCredentials reports whether both halves of the env BasicAuth pair are set.
@@ -51,6 +57,7 @@ type globalFlags struct {
 	logFile   string
 	logLevel  string
 	noIndex   bool
+	localDirs []string
 }
 
 func (g *globalFlags) bind(cmd *cobra.Command) {
@@ -65,6 +72,7 @@ func (g *globalFlags) bind(cmd *cobra.Command) {
 	f.StringVar(&g.logFile, "log-file", "", "write JSON logs to this file instead of text to stderr (env NEXTCLOUD_MCP_LOG_FILE)")
 	f.StringVar(&g.logLevel, "log-level", "", "debug, info, warn or error (env NEXTCLOUD_MCP_LOG_LEVEL)")
 	f.BoolVar(&g.noIndex, "no-index", false, "turn the local content index off: no nc_search_content (env NEXTCLOUD_MCP_INDEX=off)")
+	f.StringArrayVar(&g.localDirs, "local-dir", nil, "local folder file transfers may read and write (repeatable; env NEXTCLOUD_MCP_LOCAL_DIRS, separated like PATH)")
 }
 
 // resolve applies the precedence rules. getenv is injected so tests control the environment.
@@ -148,6 +156,11 @@ func (g *globalFlags) resolve(cmd *cobra.Command, getenv func(string) string) (*
 		default:
 			return nil, usageError("NEXTCLOUD_MCP_INDEX=%q: use on or off", v)
 		}
+	}
+	if changed("local-dir") {
+		c.LocalDirs, c.LocalDirsFromFlag = g.localDirs, true
+	} else {
+		c.LocalDirs = localfs.SplitList(getenv("NEXTCLOUD_MCP_LOCAL_DIRS"))
 	}
 
 	dir := pick("config-dir", g.configDir, "NEXTCLOUD_MCP_CONFIG_DIR")

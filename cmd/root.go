@@ -108,6 +108,7 @@ func NewRootCmd(a *App) *cobra.Command {
 	root.AddCommand(newUninstallCmd(a))
 	root.AddCommand(newWebhooksCmd(a))
 	root.AddCommand(newIndexCmd(a))
+	root.AddCommand(newFilesCmd(a))
 	return root
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
 	"github.com/nextcloud-mcp/nextcloud-mcp/extract"
 	"github.com/nextcloud-mcp/nextcloud-mcp/index"
+	"github.com/nextcloud-mcp/nextcloud-mcp/localfs"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 )
 
@@ -41,7 +42,15 @@ type Deps struct {
 	// Index is the local content index; nil when it is off (--no-index),
 	// and then nc_search_content and nc_index_status are not offered.
 	Index *index.Service
+	// LocalRoots are the local folders file transfers may read and write;
+	// without any the transfer tools are not offered.
+	LocalRoots *localfs.Roots
+	// UploadSessions keeps chunked uploads resumable across restarts; nil
+	// keeps them in memory for the life of the server.
+	UploadSessions nextcloud.UploadSessions
 
+	// transfers guards destinations and holds in-memory upload sessions.
+	transfers transferState
 	// schemas are the tools' JSON schemas, read once from schemas.json.
 	schemas schemaCache
 

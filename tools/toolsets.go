@@ -7,6 +7,7 @@ func All(d *Deps) []*Toolset {
 		coreToolset(d),
 		notesToolset(d),
 		filesToolset(d),
+		transfersToolset(d),
 		calendarToolset(d),
 		tasksToolset(d),
 		contactsToolset(d),
