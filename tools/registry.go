@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -48,6 +47,9 @@ type Deps struct {
 	// UploadSessions keeps chunked uploads resumable across restarts; nil
 	// keeps them in memory for the life of the server.
 	UploadSessions nextcloud.UploadSessions
+	// Safety configures confirmations, untrusted-text marking, --lockdown
+	// and the audit log (safety.go).
+	Safety Safety
 
 	// transfers guards destinations and holds in-memory upload sessions.
 	transfers transferState
@@ -92,6 +94,10 @@ type Options struct {
 	ReadOnly bool
 	// Toolsets keeps only these toolsets; empty keeps all.
 	Toolsets []string
+	// Tools adds these tools on top of Toolsets; given alone, only they are kept.
+	Tools []string
+	// ExcludeTools removes these tools; it wins over Toolsets and Tools.
+	ExcludeTools []string
 	// CapabilityTimeout bounds the capabilities fetch behind the capability
 	// filter; on failure every selected tool stays listed and each call reports
 	// its own error.
@@ -104,6 +110,7 @@ type Registry struct {
 	opts     Options
 	toolsets []*Toolset
 	byTool   map[string]*Toolset
+	guard    *guard
 
 	mu    sync.Mutex
 	avail map[*nextcloud.Client]map[string]bool
@@ -124,30 +131,24 @@ func NewRegistry(d *Deps, all []*Toolset, o Options) (*Registry, error) {
 	if o.CapabilityTimeout <= 0 {
 		o.CapabilityTimeout = 5 * time.Second
 	}
-	known := make([]string, 0, len(all))
-	for _, ts := range all {
-		known = append(known, ts.Name)
-	}
-	for _, want := range o.Toolsets {
-		if !slices.Contains(known, want) {
-			return nil, &InputError{Msg: "unknown toolset " + `"` + want + `"` + ": choose from " + strings.Join(known, ", ")}
-		}
+	if err := validateSelection(o, all); err != nil {
+		return nil, err
 	}
 	r := &Registry{deps: d, opts: o, byTool: map[string]*Toolset{}, avail: map[*nextcloud.Client]map[string]bool{}, failed: map[*nextcloud.Client]time.Time{}}
+	r.guard = newGuard(d, all)
 	for _, ts := range all {
-		if len(o.Toolsets) > 0 && !slices.Contains(o.Toolsets, ts.Name) {
-			continue
-		}
 		sel := *ts
 		sel.Tools = nil
 		for _, t := range ts.Tools {
-			if o.ReadOnly && !t.ReadOnly() {
+			if !o.selects(ts.Name, t.Def.Name) || (o.ReadOnly && !t.ReadOnly()) {
 				continue
 			}
 			sel.Tools = append(sel.Tools, t)
 			r.byTool[t.Def.Name] = &sel
 		}
-		r.toolsets = append(r.toolsets, &sel)
+		if len(sel.Tools) > 0 || len(o.Toolsets) == 0 && len(o.Tools) == 0 || slices.Contains(o.Toolsets, ts.Name) {
+			r.toolsets = append(r.toolsets, &sel)
+		}
 	}
 	return r, nil
 }
@@ -166,9 +167,11 @@ func (r *Registry) Tools() []Tool {
 }
 
 // ServerOptions returns the mcp-go options the registry needs: the capability
-// filter, applied by mcp-go at list time and again at call time.
+// filter, applied by mcp-go at list time and again at call time, and the
+// safety layer (safety.go) around every call.
 func (r *Registry) ServerOptions() []server.ServerOption {
-	return []server.ServerOption{server.WithToolFilter(r.filter)}
+	return []server.ServerOption{server.WithToolFilter(r.filter),
+		server.WithToolFilter(r.guard.filter), server.WithToolHandlerMiddleware(r.guard.middleware)}
 }
 
 // Register adds the tools, resources and templates to the server.

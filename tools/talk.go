@@ -53,8 +53,10 @@ type TalkMessage struct {
 	ID       int    `json:"id" jsonschema:"message id (reply_to, message_id, before_id)"`
 	Author   string `json:"author" jsonschema:"display name of the author"`
 	AuthorID string `json:"author_id" jsonschema:"user id of the author"`
-	Time     string `json:"time" jsonschema:"RFC 3339"`
-	Text     string `json:"text" jsonschema:"the message, with mentions and files written out"`
+	// AuthorType is Talk's actor type: users, guests, emails, federated_users, bots...
+	AuthorType string `json:"author_type,omitempty" jsonschema:"users, guests, federated_users, bots..."`
+	Time       string `json:"time" jsonschema:"RFC 3339"`
+	Text       string `json:"text" jsonschema:"the message, with mentions and files written out"`
 	// System names the kind of a system message (conversation_created, call_ended...).
 	System      string         `json:"system,omitempty" jsonschema:"set for system messages: its kind, e.g. call_ended"`
 	ReplyTo     int            `json:"reply_to,omitempty" jsonschema:"id of the message this answers"`
@@ -72,7 +74,7 @@ func talkTime(sec int64) string {
 }
 
 func talkMessage(m *nextcloud.ChatMessage) TalkMessage {
-	out := TalkMessage{ID: m.ID, Author: m.ActorDisplayName, AuthorID: m.ActorID, Time: talkTime(m.Timestamp), Text: m.PlainText(), System: m.SystemMessage}
+	out := TalkMessage{ID: m.ID, Author: m.ActorDisplayName, AuthorID: m.ActorID, AuthorType: m.ActorType, Time: talkTime(m.Timestamp), Text: m.PlainText(), System: m.SystemMessage}
 	if m.Parent != nil && m.Parent.ID != 0 {
 		out.ReplyTo, out.ReplyAuthor = m.Parent.ID, m.Parent.ActorDisplayName
 	}

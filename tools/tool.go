@@ -102,6 +102,9 @@ func definition[In, Out any](d *Deps, s Spec) mcp.Tool {
 	if precomputed {
 		// NewTool presets an empty object schema; a tool may carry only one kind.
 		tool.InputSchema = mcp.ToolInputSchema{}
+	} else {
+		// schemas.tsv holds the result, so serving never pays for it.
+		tool = safetyOutputSchema(tool)
 	}
 	return tool
 }
