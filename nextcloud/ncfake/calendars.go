@@ -27,6 +27,9 @@ type calendarsApp struct {
 
 	mu    sync.Mutex
 	homes map[string]map[string]*fakeCalendar // user id → calendar name
+	// trash holds deleted objects per user (calendars_trash.go).
+	trash    map[string][]*calTrashObject
+	trashSeq int
 }
 
 type fakeCalendar struct {
@@ -38,6 +41,7 @@ type fakeCalendar struct {
 	comps       []string
 	readOnly    bool
 	deleted     bool // in the calendar trash bin
+	deletedAt   time.Time
 	// appGenerated marks a calendar another app provides (Deck's
 	// app-generated--deck--board-N): read-only, without sync properties.
 	appGenerated bool
@@ -110,6 +114,10 @@ func (a *calendarsApp) serve(w http.ResponseWriter, r *http.Request) {
 	defer a.mu.Unlock()
 	home := a.home(u.ID)
 	base := calHomePrefix + u.ID + "/"
+	if len(segs) >= 3 && segs[1] == "trashbin" {
+		a.serveTrash(w, r, u.ID, home, base, segs[2:])
+		return
+	}
 	switch len(segs) {
 	case 1:
 		a.serveHome(w, r, u.ID, home, base)
@@ -125,7 +133,7 @@ func (a *calendarsApp) serve(w http.ResponseWriter, r *http.Request) {
 			writeSabreError(w, http.StatusNotFound, `Sabre\DAV\Exception\NotFound`, "Node with name '"+segs[1]+"' could not be located")
 			return
 		}
-		a.serveObject(w, r, cal, base+url.PathEscape(cal.name)+"/", segs[2])
+		a.serveObject(w, r, u.ID, cal, base+url.PathEscape(cal.name)+"/", segs[2])
 	default:
 		writeSabreError(w, http.StatusNotFound, `Sabre\DAV\Exception\NotFound`, "Node with name '"+segs[len(segs)-1]+"' could not be located")
 	}
@@ -196,7 +204,13 @@ func (a *calendarsApp) serveSpecial(w http.ResponseWriter, r *http.Request, base
 		writeSabreError(w, http.StatusBadRequest, `Sabre\DAV\Exception\BadRequest`, "The request body had an invalid XML body.")
 		return
 	}
-	resps := []string{pimResponse(base+name+"/", pimProps{{Space: nsDAV, Local: "resourcetype"}: "<d:collection/>"}, pf, calAllProps)}
+	root := pimProps{{Space: nsDAV, Local: "resourcetype"}: "<d:collection/>"}
+	if name == "trashbin" {
+		// caldav-trashbin/04: the default retention, 30 days.
+		root = pimProps{{Space: nsDAV, Local: "resourcetype"}: "<d:collection/><x2:trash-bin/>",
+			{Space: nsNCCom, Local: "trash-bin-retention-duration"}: "2592000"}
+	}
+	resps := []string{pimResponse(base+name+"/", root, pf, calAllProps)}
 	if name == "trashbin" && r.Header.Get("Depth") != "0" {
 		for _, sub := range []string{"restore", "objects"} {
 			resps = append(resps, pimResponse(base+name+"/"+sub+"/", pimProps{{Space: nsDAV, Local: "resourcetype"}: "<d:collection/>"}, pf, calAllProps))
@@ -216,6 +230,9 @@ func calendarProps(user string, cal *fakeCalendar) pimProps {
 	}
 	if cal.deleted {
 		p[xml.Name{Space: nsDAV, Local: "resourcetype"}] = "<d:collection/><x2:deleted-calendar/>"
+		if !cal.deletedAt.IsZero() {
+			p[ncDeletedAt] = calTrashTime(cal.deletedAt)
+		}
 		return p
 	}
 	p[xml.Name{Space: nsDAV, Local: "resourcetype"}] = "<d:collection/><cal:calendar/>"
@@ -277,9 +294,12 @@ func (a *calendarsApp) serveCalendar(w http.ResponseWriter, r *http.Request, use
 			delete(home, name)
 		} else {
 			cal.deleted = true
+			cal.deletedAt = time.Now()
 			cal.sync.token++
 		}
 		writePimNoContent(w, http.StatusNoContent)
+	case "MOVE":
+		a.restoreCalendar(w, r, cal, base)
 	default:
 		writeSabreError(w, http.StatusNotImplemented, `Sabre\DAV\Exception\NotImplemented`, "There was no plugin in the system that was willing to handle this "+r.Method+" method.")
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // serveObject handles one .ics resource of a calendar.
-func (a *calendarsApp) serveObject(w http.ResponseWriter, r *http.Request, cal *fakeCalendar, calHref, name string) {
+func (a *calendarsApp) serveObject(w http.ResponseWriter, r *http.Request, user string, cal *fakeCalendar, calHref, name string) {
 	obj := cal.objects[name]
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
@@ -34,8 +34,12 @@ func (a *calendarsApp) serveObject(w http.ResponseWriter, r *http.Request, cal *
 			writeSabreError(w, http.StatusForbidden, `Sabre\DAVACL\Exception\NeedPrivileges`, "User did not have the required privileges ({DAV:}unbind) for path \""+strings.TrimPrefix(calHref, "/remote.php/dav/")+name+"\"")
 			return
 		}
-		delete(cal.objects, name)
-		cal.sync.record(name, true)
+		if r.Header.Get("X-NC-CalDAV-No-Trashbin") == "1" {
+			delete(cal.objects, name)
+			cal.sync.record(name, true)
+		} else {
+			a.trashObject(user, cal, name)
+		}
 		writePimNoContent(w, http.StatusNoContent)
 	case "PROPFIND":
 		if obj == nil {

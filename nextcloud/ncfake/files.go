@@ -55,6 +55,10 @@ type fileHome struct {
 	meta map[string]*fileMeta
 	// locks holds the lock tokens LockFile created, by path.
 	locks map[string]string
+	// trash is the trash bin (files_trash.go); versions are the earlier
+	// contents of files, by file id (files_versions.go).
+	trash    []*trashEntry
+	versions map[int64][]*fileVersion
 }
 
 func newFilesApp(s *Server) *filesApp {
@@ -64,6 +68,8 @@ func newFilesApp(s *Server) *filesApp {
 func (a *filesApp) routes(mux *http.ServeMux) {
 	mux.HandleFunc("/remote.php/dav/files/", a.serve)
 	mux.HandleFunc("/remote.php/dav/uploads/", a.serveUploads)
+	mux.HandleFunc("/remote.php/dav/trashbin/", a.serveTrash)
+	mux.HandleFunc("/remote.php/dav/versions/", a.serveVersions)
 	// More specific than dav.go's "/remote.php/dav/{$}" (it names a method),
 	// so SEARCH reaches the files app and PROPFIND stays with the DAV root.
 	mux.HandleFunc("SEARCH /remote.php/dav/{$}", a.handleSearch)

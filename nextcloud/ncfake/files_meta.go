@@ -145,8 +145,12 @@ func (a *filesApp) writeFile(ctx context.Context, h *fileHome, p string, data []
 	return a.writeBody(ctx, h, p, memBody(data), mtime)
 }
 
-// writeBody is writeFile for a body that may be spooled on disk.
+// writeBody is writeFile for a body that may be spooled on disk. The
+// content it replaces is kept as a version.
 func (a *filesApp) writeBody(ctx context.Context, h *fileHome, p string, body *fileBody, mtime int64) (*fileMeta, error) {
+	if err := a.keepVersion(ctx, h, p); err != nil {
+		return nil, err
+	}
 	if err := a.storeBody(ctx, h, p, body); err != nil {
 		return nil, err
 	}

@@ -187,7 +187,7 @@ func (a *filesApp) handleDelete(w http.ResponseWriter, r *http.Request, u *User,
 	if !checkConditions(w, r, m) {
 		return
 	}
-	if err := a.remove(r.Context(), h, p); err != nil {
+	if err := a.moveToTrash(r.Context(), h, p); err != nil {
 		writeSabreError(w, http.StatusInternalServerError, `Sabre\DAV\Exception`, err.Error())
 		return
 	}
@@ -267,7 +267,8 @@ func (a *filesApp) handleCopyMove(w http.ResponseWriter, r *http.Request, u *Use
 			writeFileLocked(w, dp)
 			return
 		}
-		if err := a.remove(r.Context(), h, dp); err != nil {
+		// The replaced destination goes to the trash bin (webdav/35, 40).
+		if err := a.moveToTrash(r.Context(), h, dp); err != nil {
 			writeSabreError(w, http.StatusInternalServerError, `Sabre\DAV\Exception`, err.Error())
 			return
 		}
