@@ -27,6 +27,7 @@ func calendarToolset(d *Deps) *Toolset {
 			calendarUpdateEventTool(d),
 			calendarDeleteEventTool(d),
 			calendarFindFreeSlotsTool(d),
+			calendarListTrashTool(d), calendarRestoreTool(d),
 		},
 	}
 }

@@ -30,6 +30,7 @@ func filesToolset(d *Deps) *Toolset {
 			filesWriteTool(d),
 			filesMkdirTool(d),
 			filesDeleteTool(d),
+			trashListTool(d), trashRestoreTool(d), versionsListTool(d), versionRestoreTool(d),
 			filesMoveTool(d, "MOVE"),
 			filesMoveTool(d, "COPY"),
 			filesSearchTool(d),
