@@ -26,6 +26,8 @@ type fileMeta struct {
 	// dead holds properties set with PROPPATCH that Nextcloud merely stores,
 	// keyed "namespace local", as inner XML.
 	dead map[string]string
+	// share is set on what another user shared with this one (files_shared.go).
+	share *receivedShare
 }
 
 func (a *filesApp) newDirMeta() *fileMeta {

@@ -97,10 +97,14 @@ func (a *filesApp) propValue(t propTarget, name xml.Name, search bool) (string, 
 	case nsOwnCloud + " id":
 		return fmt.Sprintf("%08d%s", m.id, fakeInstanceID), true
 	case nsOwnCloud + " permissions":
-		if m.dir {
-			return "RGDNVCK", true
+		prefix := ""
+		if m.share != nil {
+			prefix = "S" // shared with the user (sharing/15)
 		}
-		return "RGDNVW", true
+		if m.dir {
+			return prefix + "RGDNVCK", true
+		}
+		return prefix + "RGDNVW", true
 	case nsOwnCloud + " size":
 		return strconv.FormatInt(t.h.size(t.p), 10), true
 	case nsOwnCloud + " favorite":
@@ -109,11 +113,24 @@ func (a *filesApp) propValue(t propTarget, name xml.Name, search bool) (string, 
 		}
 		return "0", true
 	case nsOwnCloud + " owner-id":
+		if m.share != nil {
+			return filesXMLEscape(m.share.owner), true
+		}
 		return filesXMLEscape(t.user.ID), true
 	case nsOwnCloud + " owner-display-name":
+		if m.share != nil {
+			return filesXMLEscape(m.share.ownerName), true
+		}
 		return filesXMLEscape(t.user.DisplayName), true
 	case nsOwnCloud + " share-types":
+		if m.share != nil && m.share.root {
+			return "<oc:share-type>0</oc:share-type>", true
+		}
 		return "", true
+	case nsNextcloud + " is-mount-root":
+		return strconv.FormatBool(m.share != nil && m.share.root), true
+	case nsNextcloud + " share-attributes":
+		return "[]", m.share != nil
 	case nsNextcloud + " has-preview":
 		return strconv.FormatBool(!m.dir && hasPreview(fileMimeType(t.p))), true
 	case nsNextcloud + " is-encrypted":

@@ -404,6 +404,9 @@ func (a *sharingApp) remove(w http.ResponseWriter, r *http.Request, u *User) {
 		return
 	}
 	delete(a.shares, sh.ID)
+	if sh.Type == 0 {
+		a.s.files.unmountShare(sh.Owner, sh.Node.FileID, sh.ShareWith)
+	}
 	writeOCS(w, r, []any{})
 }
 
@@ -557,6 +560,9 @@ func (a *sharingApp) create(w http.ResponseWriter, r *http.Request, u *User) {
 	sh.ID = a.nextID
 	a.nextID++
 	a.shares[sh.ID] = sh
+	if typ == 0 {
+		a.s.files.mountShare(u.ID, n.Path, sh.ShareWith)
+	}
 	writeOCS(w, r, a.shareJSON(r, sh, u.ID, true))
 }
 

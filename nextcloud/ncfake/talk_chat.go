@@ -14,8 +14,10 @@ import (
 // reader; a deleted comment stays as comment_deleted.
 type talkMessage struct {
 	ID        int
-	ActorType string // users or bots
+	ActorType string // users, bots, guests or federated_users
 	Actor     string
+	// ActorName is the display name of an actor who is no user here (a guest).
+	ActorName string
 	Timestamp int64
 	// Message is the text with {mention-userN} placeholders, or the emoji of
 	// a reaction system message.
@@ -158,6 +160,9 @@ func (a *talkApp) lastMessageLocked(room *talkRoom) *talkMessage {
 func (a *talkApp) actorName(m *talkMessage) string {
 	if m.ActorType == "bots" && m.Actor == "changelog" {
 		return "Talk updates ✅"
+	}
+	if m.ActorName != "" {
+		return m.ActorName
 	}
 	name, _ := a.userName(m.Actor)
 	return name
