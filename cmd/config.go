@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/localfs"
+	"github.com/nextcloud-mcp/nextcloud-mcp/tools"
 )
 
 // Config is everything the commands need from flags and the environment,
@@ -40,6 +41,18 @@ type Config struct {
 	// NEXTCLOUD_MCP_LOCAL_DIRS); LocalDirsFromFlag says they came from flags.
 	LocalDirs         []string
 	LocalDirsFromFlag bool
+	// Tools and ExcludeTools select single tools (--tools, --exclude-tools,
+	// NEXTCLOUD_MCP_TOOLS, NEXTCLOUD_MCP_EXCLUDE_TOOLS).
+	Tools        []string
+	ExcludeTools []string
+	// Confirm is --confirm (NEXTCLOUD_MCP_CONFIRM): auto, always or never.
+	Confirm tools.ConfirmPolicy
+	// Lockdown withholds text by guests, federated users and public-link
+	// uploads (--lockdown, NEXTCLOUD_MCP_LOCKDOWN).
+	Lockdown bool
+	// AuditLog is the file calls that change data are logged to
+	// (--audit-log, NEXTCLOUD_MCP_AUDIT_LOG), absolute; "" logs nothing.
+	AuditLog string
 }
 
 // HasEnvCredentials reports whether both halves of the env BasicAuth pair are set.
@@ -58,6 +71,7 @@ type globalFlags struct {
 	logLevel  string
 	noIndex   bool
 	localDirs []string
+	safety    safetyFlags
 }
 
 func (g *globalFlags) bind(cmd *cobra.Command) {
@@ -73,6 +87,7 @@ func (g *globalFlags) bind(cmd *cobra.Command) {
 	f.StringVar(&g.logLevel, "log-level", "", "debug, info, warn or error (env NEXTCLOUD_MCP_LOG_LEVEL)")
 	f.BoolVar(&g.noIndex, "no-index", false, "turn the local content index off: no nc_search_content (env NEXTCLOUD_MCP_INDEX=off)")
 	f.StringArrayVar(&g.localDirs, "local-dir", nil, "local folder file transfers may read and write (repeatable; env NEXTCLOUD_MCP_LOCAL_DIRS, separated like PATH)")
+	g.safety.bind(f)
 }
 
 // resolve applies the precedence rules. getenv is injected so tests control the environment.
@@ -161,6 +176,10 @@ func (g *globalFlags) resolve(cmd *cobra.Command, getenv func(string) string) (*
 		c.LocalDirs, c.LocalDirsFromFlag = g.localDirs, true
 	} else {
 		c.LocalDirs = localfs.SplitList(getenv("NEXTCLOUD_MCP_LOCAL_DIRS"))
+	}
+
+	if err := g.safety.resolve(c, changed, pick, getenv); err != nil {
+		return nil, err
 	}
 
 	dir := pick("config-dir", g.configDir, "NEXTCLOUD_MCP_CONFIG_DIR")

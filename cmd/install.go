@@ -192,6 +192,10 @@ func (a *App) runInstall(cmd *cobra.Command, deps installDeps, req installReques
 		}
 		req.extra = append(req.extra, dirs...)
 	}
+	req.extra = append(req.extra, safetyInstallArgs(cmd, a.cfg, req.extra)...)
+	if err := checkServeSelection(req.extra); err != nil {
+		return err
+	}
 	entry := install.NewEntry(binary, req.extra, req.env)
 
 	a.preflight(cmd, deps, client, req.extra)

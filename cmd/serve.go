@@ -49,17 +49,27 @@ func newServeCmd(a *App) *cobra.Command {
 	return cmd
 }
 
+// instructionsBase is what the server tells every client, in stdio and HTTP mode.
 const instructionsBase = `This server reaches the user's own Nextcloud. Tools are named nc_<app>_<verb>: notes, files (WebDAV), and any other app the server has installed.
 Writes are conflict-safe: reads return an etag; pass it back when updating (notes, files) so a concurrent change is never overwritten. A 412 result means the item changed: re-read it and retry with the new etag. File writes never replace an existing file unless you pass its etag (if_match) or overwrite=true.
-Errors come back as results with one sentence saying what to do.`
+Errors come back as results with one sentence saying what to do.
+` + tools.SafetyInstructions
 
 func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 	cfg := a.cfg
+	if err := cfg.checkSelection(); err != nil {
+		return err
+	}
 	logger, closeLog, err := newLogger(cfg, a.Err)
 	if err != nil {
 		return err
 	}
 	defer closeLog()
+	safety, closeAudit, err := openSafety(cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer closeAudit()
 
 	var factory auth.Factory
 	instructions := instructionsBase
@@ -76,7 +86,7 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 		}
 	}
 
-	deps := &tools.Deps{Factory: factory, Logger: logger, Demo: demo, SignIn: signInFor(factory)}
+	deps := &tools.Deps{Factory: factory, Logger: logger, Demo: demo, SignIn: signInFor(factory), Safety: safety}
 	deps.Extract = newExtractor()
 	defer deps.Extract.Close()
 	idx, stopIndex := startIndex(ctx, cfg, demo, deps.Extract, logger)
@@ -101,14 +111,15 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 			deps.UploadSessions = uploads
 		}
 	}
-	reg, err := tools.NewRegistry(deps, toolsetsForMode(factory.Mode(), tools.All(deps)), tools.Options{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets})
+	reg, err := tools.NewRegistry(deps, toolsetsForMode(factory.Mode(), tools.All(deps)), cfg.selection())
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
 	s := tools.NewServer(reg, Build().Version, instructions)
 
 	reg.Prefetch(ctx)
-	logger.Info("serving MCP on stdio", "version", Build().Version, "mode", factory.Mode(), "tools", len(reg.Tools()), "read_only", cfg.ReadOnly)
+	logger.Info("serving MCP on stdio", "version", Build().Version, "mode", factory.Mode(), "tools", len(reg.Tools()), "read_only", cfg.ReadOnly,
+		"confirm", cfg.Confirm, "lockdown", cfg.Lockdown)
 
 	stdio := server.NewStdioServer(s)
 	stdio.SetErrorLogger(log.New(slogWriter{logger}, "", 0))

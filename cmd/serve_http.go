@@ -51,7 +51,15 @@ func (a *App) serveHTTPLogged(ctx context.Context, hc *HTTPConfig) error {
 
 // serveHTTP runs HTTP mode until ctx ends (SIGTERM), then drains.
 func (a *App) serveHTTP(ctx context.Context, hc *HTTPConfig, logger *slog.Logger) error {
-	h, err := newHTTPServer(ctx, a.cfg, hc, logger)
+	if err := a.cfg.checkSelection(); err != nil {
+		return err
+	}
+	safety, closeAudit, err := openSafety(a.cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer closeAudit()
+	h, err := newHTTPServerWith(ctx, a.cfg, hc, logger, safety)
 	if err != nil {
 		return err
 	}
@@ -65,6 +73,15 @@ func (a *App) serveHTTP(ctx context.Context, hc *HTTPConfig, logger *slog.Logger
 // newHTTPServer checks the configuration and builds every part; nothing is
 // listening yet and the credential store is never opened.
 func newHTTPServer(ctx context.Context, cfg *Config, hc *HTTPConfig, logger *slog.Logger) (*httpServer, error) {
+	return newHTTPServerWith(ctx, cfg, hc, logger, tools.Safety{Confirm: cfg.Confirm, Lockdown: cfg.Lockdown})
+}
+
+// newHTTPServerWith is newHTTPServer with the safety settings (and audit
+// log) serve opened.
+func newHTTPServerWith(ctx context.Context, cfg *Config, hc *HTTPConfig, logger *slog.Logger, safety tools.Safety) (*httpServer, error) {
+	if err := cfg.checkSelection(); err != nil {
+		return nil, err
+	}
 	switch {
 	case cfg.AuthMode == auth.ModeOAuth:
 		return nil, &ExitError{Code: ExitUsage, Err: errPassthroughOverHTTP}
@@ -109,8 +126,8 @@ func newHTTPServer(ctx context.Context, cfg *Config, hc *HTTPConfig, logger *slo
 	if err != nil {
 		return nil, &ExitError{Code: ExitUsage, Err: err}
 	}
-	deps := &tools.Deps{Factory: factory, Logger: logger, Extract: newExtractor()}
-	reg, err := tools.NewRegistry(deps, withoutSignIn(tools.All(deps)), tools.Options{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets})
+	deps := &tools.Deps{Factory: factory, Logger: logger, Extract: newExtractor(), Safety: safety}
+	reg, err := tools.NewRegistry(deps, withoutSignIn(tools.All(deps)), cfg.selection())
 	if err != nil {
 		return nil, &ExitError{Code: ExitUsage, Err: err}
 	}

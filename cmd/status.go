@@ -35,6 +35,7 @@ type statusReport struct {
 	OAuth          *oauthStatus           `json:"oauth,omitempty"`
 	Server         *serverStatus          `json:"server,omitempty"`
 	Toolsets       []string               `json:"toolsets,omitempty"`
+	Selection      *selectionStatus       `json:"selection,omitempty"`
 	LocalDirs      []string               `json:"local_dirs"`
 	Clients        []install.ClientStatus `json:"clients"`
 	Problems       []*statusProblem       `json:"problems"`
@@ -217,6 +218,7 @@ func (a *App) collectStatus(ctx context.Context) *statusReport {
 		a.checkServer(ctx, r, serverURL)
 	}
 	a.localDirsStatus(r)
+	a.selectionStatusOf(r)
 	r.Clients = a.clientEntries()
 	r.OK = len(r.Problems) == 0
 	return r
@@ -353,6 +355,7 @@ func printStatus(w io.Writer, r *statusReport) {
 	if len(r.Toolsets) > 0 {
 		line("Toolsets", "%s", strings.Join(r.Toolsets, ", "))
 	}
+	printSelection(line, r.Selection)
 	if len(r.LocalDirs) > 0 {
 		line("Local folders", "%s (file transfers on)", strings.Join(r.LocalDirs, ", "))
 	} else {

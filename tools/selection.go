@@ -159,3 +159,60 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// CheckSelection validates the names in o against every toolset and tool
+// this build knows, before anything is served.
+func CheckSelection(o Options) error {
+	return validateSelection(o, All(&Deps{}))
+}
+
+// SelectionReport is what a selection keeps and leaves out, for `status`.
+type SelectionReport struct {
+	Toolsets []SelectedToolset `json:"toolsets"`
+	// Excluded are the tools --exclude-tools removed.
+	Excluded []string `json:"excluded,omitempty"`
+	// ReadOnlyHidden are the tools --read-only removed.
+	ReadOnlyHidden []string `json:"read_only_hidden,omitempty"`
+	// NotSelected are the tools outside --toolsets and --tools.
+	NotSelected []string `json:"not_selected,omitempty"`
+	// Irreversible are the selected tools that ask first (--confirm).
+	Irreversible []string `json:"irreversible,omitempty"`
+}
+
+// SelectedToolset is one toolset's selected tools.
+type SelectedToolset struct {
+	Name  string   `json:"name"`
+	Tools []string `json:"tools"`
+}
+
+// Select reports what o keeps of all, before the server's apps are known.
+func Select(all []*Toolset, o Options) (*SelectionReport, error) {
+	if err := validateSelection(o, all); err != nil {
+		return nil, err
+	}
+	classes := safetyClasses()
+	r := &SelectionReport{Toolsets: []SelectedToolset{}}
+	for _, ts := range all {
+		sel := SelectedToolset{Name: ts.Name, Tools: []string{}}
+		for _, t := range ts.Tools {
+			name := t.Def.Name
+			switch {
+			case slices.Contains(o.ExcludeTools, name):
+				r.Excluded = append(r.Excluded, name)
+			case !o.selects(ts.Name, name):
+				r.NotSelected = append(r.NotSelected, name)
+			case o.ReadOnly && !t.ReadOnly():
+				r.ReadOnlyHidden = append(r.ReadOnlyHidden, name)
+			default:
+				sel.Tools = append(sel.Tools, name)
+				if c, ok := classes[name]; ok && c.Effect == Irreversible {
+					r.Irreversible = append(r.Irreversible, name)
+				}
+			}
+		}
+		if len(sel.Tools) > 0 {
+			r.Toolsets = append(r.Toolsets, sel)
+		}
+	}
+	return r, nil
+}
