@@ -126,7 +126,9 @@ func (g *guard) question(ctx context.Context, name string, req mcp.CallToolReque
 	}
 	q, needed, err := conf(ctx, c, a)
 	if err != nil {
-		if errors.Is(err, nextcloud.ErrNotFound) {
+		var ie *InputError
+		if errors.Is(err, nextcloud.ErrNotFound) || errors.As(err, &ie) {
+			// Nothing to confirm: the call fails the same way and says why.
 			return "", false, err
 		}
 		// Describing failed for another reason: still ask, naming what we know.
