@@ -37,6 +37,9 @@ func newServeCmd(a *App) *cobra.Command {
 				if demo {
 					return usageError("--demo serves stdio only: drop --demo, or --http")
 				}
+				if a.cfg.DynamicToolsets {
+					return usageError("--dynamic-toolsets works over stdio only (HTTP mode serves a fixed tool list): drop it, and narrow the tools with --toolsets")
+				}
 				return a.serveHTTPLogged(cmd.Context(), hc)
 			}
 			return a.serve(cmd.Context(), demo, workers)
@@ -83,14 +86,14 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 		defer webhooks.Close()
 		deps.Webhooks = webhooks
 	}
-	reg, err := tools.NewRegistry(deps, toolsetsForMode(factory.Mode(), tools.All(deps)), tools.Options{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets})
+	reg, err := tools.NewRegistry(deps, toolsetsForMode(factory.Mode(), tools.All(deps)), tools.Options{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets, Dynamic: cfg.DynamicToolsets})
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
 	s := tools.NewServer(reg, Build().Version, instructions)
 
 	reg.Prefetch(ctx)
-	logger.Info("serving MCP on stdio", "version", Build().Version, "mode", factory.Mode(), "tools", len(reg.Tools()), "read_only", cfg.ReadOnly)
+	logger.Info("serving MCP on stdio", "version", Build().Version, "mode", factory.Mode(), "tools", len(reg.Tools()), "read_only", cfg.ReadOnly, "dynamic_toolsets", cfg.DynamicToolsets)
 
 	stdio := server.NewStdioServer(s)
 	stdio.SetErrorLogger(log.New(slogWriter{logger}, "", 0))

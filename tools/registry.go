@@ -76,6 +76,9 @@ type Options struct {
 	// filter; on failure every selected tool stays listed and each call reports
 	// its own error.
 	CapabilityTimeout time.Duration
+	// Dynamic lists a small core at start and lets the model turn toolsets
+	// on (dynamic.go); stdio only.
+	Dynamic bool
 }
 
 // Registry is the selected toolsets and the filters that hold at list and call time.
@@ -91,6 +94,9 @@ type Registry struct {
 	// with a wrong password every fetch is a failed login, which feeds
 	// Nextcloud's brute-force throttling, so failures are not retried at once.
 	failed map[*nextcloud.Client]time.Time
+
+	// dynamic is the toolsets turned on in dynamic mode; nil in static mode.
+	dynamic *dynamicToolsets
 }
 
 // maxCachedClients bounds the per-client capability answers kept.
@@ -129,6 +135,9 @@ func NewRegistry(d *Deps, all []*Toolset, o Options) (*Registry, error) {
 		}
 		r.toolsets = append(r.toolsets, &sel)
 	}
+	if o.Dynamic {
+		r.dynamic = newDynamicToolsets()
+	}
 	return r, nil
 }
 
@@ -148,7 +157,7 @@ func (r *Registry) Tools() []Tool {
 // ServerOptions returns the mcp-go options the registry needs: the capability
 // filter, applied by mcp-go at list time and again at call time.
 func (r *Registry) ServerOptions() []server.ServerOption {
-	return []server.ServerOption{server.WithToolFilter(r.filter)}
+	return append([]server.ServerOption{server.WithToolFilter(r.filter)}, r.extraOptions()...)
 }
 
 // Register adds the tools, resources and templates to the server.
@@ -166,6 +175,7 @@ func (r *Registry) Register(s *server.MCPServer) {
 			s.AddResourceTemplates(ts.Templates...)
 		}
 	}
+	r.registerExtras(s)
 }
 
 // Prefetch warms the capability cache in the background so the first
@@ -229,6 +239,7 @@ func (r *Registry) available(ctx context.Context) map[string]bool {
 }
 
 func (r *Registry) filter(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
+	tools = r.dynamicFilter(tools)
 	a := r.available(ctx)
 	if a == nil {
 		return tools
