@@ -51,9 +51,15 @@ func newServeCmd(a *App) *cobra.Command {
 	return cmd
 }
 
-const instructionsBase = `This server reaches the user's own Nextcloud. Tools are named nc_<app>_<verb>: notes, files (WebDAV), and any other app the server has installed.
-Writes are conflict-safe: reads return an etag; pass it back when updating (notes, files) so a concurrent change is never overwritten. A 412 result means the item changed: re-read it and retry with the new etag. File writes never replace an existing file unless you pass its etag (if_match) or overwrite=true.
-Errors come back as results with one sentence saying what to do.`
+const instructionsBase = `This server reaches the user's own Nextcloud. Tools are named nc_<app>_<verb>. What every tool shares:
+- Ids and names come from the app's list tools (calendar_name from nc_calendar_list_calendars, board_id from nc_deck_list_boards...).
+- Paths are relative to the user's files root, like Documents/report.pdf; / or nothing is the root.
+- Times: RFC 3339 with offset, a local time (2026-03-29T09:00) with an IANA timezone (default UTC), or a date (YYYY-MM-DD) for whole days. Ends are exclusive.
+- Updates change only the fields given; a list given replaces the old list; an empty string clears a field.
+- Writes are conflict-safe: reads return an etag; pass it back (etag or if_match) and a changed item is not overwritten. A 412 result means it changed: re-read and retry. File writes never replace a file without its etag or overwrite=true.
+- Paging: limit caps a result; pass next_offset, next_cursor or next_since_id from a result to continue.
+- Deleting, sending, sharing and publishing reach other people or cannot be undone: confirm with the user first.
+- Errors come back as results with one sentence saying what to do.`
 
 func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 	cfg := a.cfg

@@ -21,7 +21,7 @@ type Cost struct {
 // tokenizer in the binary. It is the ratio the o200k_base tokenizer gives
 // for this server's tool definitions; TestTokenEstimateCalibrated keeps it
 // within 10% of the real count.
-const bytesPerToken = 3.6
+const bytesPerToken = 4.3
 
 // Add sums two costs.
 func (c Cost) Add(o Cost) Cost {
@@ -100,4 +100,19 @@ func (r *Registry) Budget(listed func(tool string) bool) ([]ToolsetCost, Cost, e
 		total = total.Add(c)
 	}
 	return out, total, nil
+}
+
+// ListedCost is what the tools listed now cost, before any capability
+// filter: in dynamic mode the core and the meta tools.
+func (r *Registry) ListedCost() (Cost, error) {
+	_, total, err := r.Budget(r.Listed)
+	if err != nil || r.dynamic == nil {
+		return total, err
+	}
+	var defs []mcp.Tool
+	for _, t := range MetaTools(r) {
+		defs = append(defs, t.Def)
+	}
+	meta, err := DefinitionsCost(defs)
+	return total.Add(meta), err
 }

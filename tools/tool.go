@@ -102,6 +102,8 @@ func definition[In, Out any](d *Deps, s Spec) mcp.Tool {
 	if precomputed {
 		// NewTool presets an empty object schema; a tool may carry only one kind.
 		tool.InputSchema = mcp.ToolInputSchema{}
+	} else if err := compactReflected(&tool); err != nil {
+		panic(fmt.Sprintf("%s: %v", s.Name, err))
 	}
 	return tool
 }
@@ -145,6 +147,9 @@ func NewResultTool[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, ca
 // the isError answer for arguments the tool cannot use.
 func bindInput[In any](tool string, req mcp.CallToolRequest) (In, *mcp.CallToolResult) {
 	var in In
+	if bad := refuseUnknownArguments[In](tool, req); bad != nil {
+		return in, bad
+	}
 	if err := req.BindArguments(&in); err != nil {
 		return in, mcp.NewToolResultError(fmt.Sprintf("The arguments of %s do not match its input schema (%v): fix them and call again.", tool, err))
 	}
