@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/localfs"
 )
 
 // Config is everything the commands need from flags and the environment,
@@ -32,6 +34,12 @@ type Config struct {
 	ClientID       string
 	// TokenAudience is the audience asked for in a token exchange (NEXTCLOUD_MCP_TOKEN_AUDIENCE).
 	TokenAudience string
+	// NoIndex turns the local content index off (--no-index, NEXTCLOUD_MCP_INDEX=off).
+	NoIndex bool
+	// LocalDirs are the local folders file transfers may use (--local-dir,
+	// NEXTCLOUD_MCP_LOCAL_DIRS); LocalDirsFromFlag says they came from flags.
+	LocalDirs         []string
+	LocalDirsFromFlag bool
 	// DynamicToolsets starts serve with a small core and lets the model turn
 	// toolsets on (stdio only).
 	DynamicToolsets bool
@@ -52,6 +60,8 @@ type globalFlags struct {
 	dynamic   bool
 	logFile   string
 	logLevel  string
+	noIndex   bool
+	localDirs []string
 }
 
 func (g *globalFlags) bind(cmd *cobra.Command) {
@@ -66,6 +76,8 @@ func (g *globalFlags) bind(cmd *cobra.Command) {
 	f.BoolVar(&g.dynamic, "dynamic-toolsets", false, "start with search and sign-in tools only; the model turns toolsets on as needed (env NEXTCLOUD_MCP_DYNAMIC_TOOLSETS; stdio only)")
 	f.StringVar(&g.logFile, "log-file", "", "write JSON logs to this file instead of text to stderr (env NEXTCLOUD_MCP_LOG_FILE)")
 	f.StringVar(&g.logLevel, "log-level", "", "debug, info, warn or error (env NEXTCLOUD_MCP_LOG_LEVEL)")
+	f.BoolVar(&g.noIndex, "no-index", false, "turn the local content index off: no nc_search_content (env NEXTCLOUD_MCP_INDEX=off)")
+	f.StringArrayVar(&g.localDirs, "local-dir", nil, "local folder file transfers may read and write (repeatable; env NEXTCLOUD_MCP_LOCAL_DIRS, separated like PATH)")
 }
 
 // resolve applies the precedence rules. getenv is injected so tests control the environment.
@@ -147,6 +159,23 @@ func (g *globalFlags) resolve(cmd *cobra.Command, getenv func(string) string) (*
 		if t = strings.ToLower(strings.TrimSpace(t)); t != "" {
 			c.Toolsets = append(c.Toolsets, t)
 		}
+	}
+
+	if changed("no-index") {
+		c.NoIndex = g.noIndex
+	} else if v := strings.ToLower(strings.TrimSpace(getenv("NEXTCLOUD_MCP_INDEX"))); v != "" {
+		switch v {
+		case "off", "false", "0", "no":
+			c.NoIndex = true
+		case "on", "true", "1", "yes":
+		default:
+			return nil, usageError("NEXTCLOUD_MCP_INDEX=%q: use on or off", v)
+		}
+	}
+	if changed("local-dir") {
+		c.LocalDirs, c.LocalDirsFromFlag = g.localDirs, true
+	} else {
+		c.LocalDirs = localfs.SplitList(getenv("NEXTCLOUD_MCP_LOCAL_DIRS"))
 	}
 
 	dir := pick("config-dir", g.configDir, "NEXTCLOUD_MCP_CONFIG_DIR")

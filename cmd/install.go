@@ -185,6 +185,13 @@ func (a *App) runInstall(cmd *cobra.Command, deps installDeps, req installReques
 	if err != nil {
 		return err
 	}
+	if a.cfg.LocalDirsFromFlag {
+		dirs, err := install.LocalDirArgs(a.cfg.LocalDirs)
+		if err != nil {
+			return &ExitError{Code: ExitUsage, Err: err}
+		}
+		req.extra = append(req.extra, dirs...)
+	}
 	entry := install.NewEntry(binary, req.extra, req.env)
 
 	a.preflight(cmd, deps, client, req.extra)

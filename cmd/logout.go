@@ -15,7 +15,7 @@ import (
 )
 
 func newLogoutCmd(a *App) *cobra.Command {
-	var keepRemote, all bool
+	var keepRemote, all, deleteIndex bool
 	cmd := &cobra.Command{
 		Use:   "logout",
 		Short: "Revoke and forget the stored credential",
@@ -26,15 +26,16 @@ func newLogoutCmd(a *App) *cobra.Command {
 			"Security → Devices & sessions).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.logout(cmd.Context(), keepRemote, all)
+			return a.logout(cmd.Context(), keepRemote, all, deleteIndex)
 		},
 	}
 	cmd.Flags().BoolVar(&keepRemote, "keep-remote", false, "only forget the credential here; leave the app password valid on the server")
-	cmd.Flags().BoolVar(&all, "all", false, "log out of every stored account (and reset a store whose key was lost)")
+	cmd.Flags().BoolVar(&all, "all", false, "log out of every stored account (and reset a store whose key was lost); deletes every local search index")
+	cmd.Flags().BoolVar(&deleteIndex, "delete-index", false, "also delete the account's local search index without asking")
 	return cmd
 }
 
-func (a *App) logout(ctx context.Context, keepRemote, all bool) error {
+func (a *App) logout(ctx context.Context, keepRemote, all, deleteIndex bool) error {
 	cfg := a.cfg
 	// Logging out must not create a store that never existed.
 	if _, err := os.Stat(filepath.Join(cfg.ConfigDir, store.FileName)); errors.Is(err, os.ErrNotExist) {
@@ -67,6 +68,7 @@ func (a *App) logout(ctx context.Context, keepRemote, all bool) error {
 			if _, err := st.DeleteAllAccounts(ctx); err != nil {
 				return err
 			}
+			a.forgetAllIndexes()
 		}
 		fmt.Fprintln(a.Out, "Not logged in: nothing to do.")
 		return nil
@@ -84,11 +86,15 @@ func (a *App) logout(ctx context.Context, keepRemote, all bool) error {
 			return err
 		}
 		fmt.Fprintf(a.Out, "Logged out %s from %s.\n", acct.Login, acct.ServerURL)
+		if !all {
+			a.forgetIndex(acct, deleteIndex)
+		}
 	}
 	if all {
 		if _, err := st.DeleteAllAccounts(ctx); err != nil {
 			return err
 		}
+		a.forgetAllIndexes()
 	}
 	return nil
 }

@@ -107,6 +107,8 @@ func NewRootCmd(a *App) *cobra.Command {
 	root.AddCommand(newInstallCmd(a))
 	root.AddCommand(newUninstallCmd(a))
 	root.AddCommand(newWebhooksCmd(a))
+	root.AddCommand(newIndexCmd(a))
+	root.AddCommand(newFilesCmd(a))
 	return root
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
+	"github.com/nextcloud-mcp/nextcloud-mcp/localfs"
 	"github.com/nextcloud-mcp/nextcloud-mcp/tools"
 )
 
@@ -87,10 +88,27 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 	deps := &tools.Deps{Factory: factory, Logger: logger, Demo: demo, SignIn: signInFor(factory)}
 	deps.Extract = newExtractor()
 	defer deps.Extract.Close()
+	idx, stopIndex := startIndex(ctx, cfg, demo, deps.Extract, logger)
+	defer stopIndex()
+	deps.Index = idx
 	if !demo {
 		webhooks := newStoreWebhooks(cfg.ConfigDir)
 		defer webhooks.Close()
 		deps.Webhooks = webhooks
+	}
+	roots, err := localfs.New(cfg.LocalDirs)
+	if err != nil {
+		return &ExitError{Code: ExitUsage, Err: err}
+	}
+	defer roots.Close()
+	if !roots.Empty() {
+		deps.LocalRoots = roots
+		instructions += transferInstructions(roots)
+		if !demo {
+			uploads := newStoreUploads(cfg.ConfigDir)
+			defer uploads.Close()
+			deps.UploadSessions = uploads
+		}
 	}
 	reg, err := tools.NewRegistry(deps, toolsetsForMode(factory.Mode(), tools.All(deps)), tools.Options{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets, Dynamic: cfg.DynamicToolsets})
 	if err != nil {
@@ -110,6 +128,12 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 	}
 	logger.Info("stopped serving")
 	return nil
+}
+
+// transferInstructions tells the model which local folders it may use.
+func transferInstructions(roots *localfs.Roots) string {
+	return "\nLocal files: nc_webdav_upload_file and nc_webdav_download_file move files of any size between Nextcloud and these local folders only: " +
+		strings.Join(roots.Dirs(), ", ") + ". An interrupted transfer resumes when called again with the same arguments."
 }
 
 // slogWriter lets mcp-go's *log.Logger write through slog, so its errors land

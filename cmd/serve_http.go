@@ -109,7 +109,7 @@ func newHTTPServer(ctx context.Context, cfg *Config, hc *HTTPConfig, logger *slo
 	if err != nil {
 		return nil, &ExitError{Code: ExitUsage, Err: err}
 	}
-	deps := &tools.Deps{Factory: factory, Logger: logger}
+	deps := &tools.Deps{Factory: factory, Logger: logger, Extract: newExtractor()}
 	reg, err := tools.NewRegistry(deps, withoutSignIn(tools.All(deps)), tools.Options{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets})
 	if err != nil {
 		return nil, &ExitError{Code: ExitUsage, Err: err}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
 	"github.com/nextcloud-mcp/nextcloud-mcp/install"
+	"github.com/nextcloud-mcp/nextcloud-mcp/localfs"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 	"github.com/nextcloud-mcp/nextcloud-mcp/store"
 	"github.com/nextcloud-mcp/nextcloud-mcp/tools"
@@ -34,6 +35,7 @@ type statusReport struct {
 	OAuth          *oauthStatus           `json:"oauth,omitempty"`
 	Server         *serverStatus          `json:"server,omitempty"`
 	Toolsets       []string               `json:"toolsets,omitempty"`
+	LocalDirs      []string               `json:"local_dirs"`
 	Clients        []install.ClientStatus `json:"clients"`
 	Problems       []*statusProblem       `json:"problems"`
 	OK             bool                   `json:"ok"`
@@ -214,6 +216,7 @@ func (a *App) collectStatus(ctx context.Context) *statusReport {
 	if serverURL != "" {
 		a.checkServer(ctx, r, serverURL)
 	}
+	a.localDirsStatus(r)
 	r.Clients = a.clientEntries()
 	r.OK = len(r.Problems) == 0
 	return r
@@ -289,7 +292,12 @@ func (a *App) checkServer(ctx context.Context, r *statusReport, serverURL string
 	if err != nil {
 		return
 	}
-	for _, ts := range tools.All(&tools.Deps{Factory: f}) {
+	roots, _ := localfs.New(cfg.LocalDirs)
+	defer roots.Close()
+	for _, ts := range tools.All(&tools.Deps{Factory: f, LocalRoots: roots}) {
+		if len(ts.Tools) == 0 {
+			continue
+		}
 		if ts.Available == nil || ts.Available(cctx, c, caps) {
 			r.Toolsets = append(r.Toolsets, ts.Name)
 		}
@@ -345,6 +353,11 @@ func printStatus(w io.Writer, r *statusReport) {
 	if len(r.Toolsets) > 0 {
 		line("Toolsets", "%s", strings.Join(r.Toolsets, ", "))
 	}
+	if len(r.LocalDirs) > 0 {
+		line("Local folders", "%s (file transfers on)", strings.Join(r.LocalDirs, ", "))
+	} else {
+		line("Local folders", "none, so the file transfer tools are off (enable with --local-dir DIR, NEXTCLOUD_MCP_LOCAL_DIRS or `nextcloud-mcp install --local-dir DIR`)")
+	}
 	printClients(line, r.Clients)
 	fmt.Fprintln(w)
 	if len(r.Problems) == 0 {
@@ -355,6 +368,20 @@ func printStatus(w io.Writer, r *statusReport) {
 	for _, p := range r.Problems {
 		fmt.Fprintf(w, "  ✗ %s\n    Fix: %s\n", p.Problem, p.Fix)
 	}
+}
+
+// localDirsStatus lists the allowed local folders, and reports a
+// configured folder that serve would refuse to start with.
+func (a *App) localDirsStatus(r *statusReport) {
+	r.LocalDirs = []string{}
+	roots, err := localfs.New(a.cfg.LocalDirs)
+	if err != nil {
+		r.problem(ExitFailure, "A local folder for file transfers is not usable: "+err.Error(),
+			"Fix or remove it in --local-dir / NEXTCLOUD_MCP_LOCAL_DIRS (or the client entry `install --local-dir` wrote).")
+		return
+	}
+	defer roots.Close()
+	r.LocalDirs = append(r.LocalDirs, roots.Dirs()...)
 }
 
 // clientEntries reports which MCP clients have our entry and whether it

@@ -14,13 +14,7 @@ import (
 // message and its PDF attachment as text, and a collective page, and sends a mail that lands
 // in Sent.
 func TestSDKMailCollectives(t *testing.T) {
-	node := requireTool(t, "node")
-	if _, err := os.Stat("sdkclient/node_modules/@modelcontextprotocol/sdk"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("e2e/sdkclient/node_modules missing: .ci/run must run `npm ci` there")
-		}
-		t.Skip("run `npm ci` in e2e/sdkclient to enable this test")
-	}
+	node := requireSDK(t)
 	bin := buildBinary(t)
 	cmd := exec.Command(node, "sdkclient/apps_mail.mjs", bin, "serve", "--demo")
 	cmd.Env = append(os.Environ(), "NEXTCLOUD_MCP_CONFIG_DIR="+t.TempDir())

@@ -23,13 +23,7 @@ var appsTools = []string{
 // trip per app: add a feed and read it, create and find a recipe and a
 // bookmark, create a form and summarise responses.
 func TestAppsThroughOfficialSDK(t *testing.T) {
-	node := requireTool(t, "node")
-	if _, err := os.Stat("sdkclient/node_modules/@modelcontextprotocol/sdk"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("e2e/sdkclient/node_modules missing: .ci/run must run `npm ci` there")
-		}
-		t.Skip("run `npm ci` in e2e/sdkclient to enable this test")
-	}
+	node := requireSDK(t)
 	bin := buildBinary(t)
 	cmd := exec.Command(node, "sdkclient/apps.mjs", bin, "serve", "--demo")
 	cmd.Env = append(os.Environ(), "NEXTCLOUD_MCP_CONFIG_DIR="+t.TempDir())

@@ -63,7 +63,7 @@ func TestDynamicToolsetsThroughOfficialSDK(t *testing.T) {
 	if !s.ListChangedCapability {
 		t.Error("initialize does not declare tools.listChanged in dynamic mode")
 	}
-	wantStart := []string{"nc_auth_status", "nc_search_providers", "nc_search_unified", "nc_toolsets_describe", "nc_toolsets_enable", "nc_toolsets_list"}
+	wantStart := []string{"nc_auth_status", "nc_index_status", "nc_search_content", "nc_search_providers", "nc_search_unified", "nc_toolsets_describe", "nc_toolsets_enable", "nc_toolsets_list"}
 	if !slices.Equal(s.StartTools, wantStart) {
 		t.Errorf("start tools = %v, want %v", s.StartTools, wantStart)
 	}

@@ -198,18 +198,6 @@ func runSDK(t *testing.T, node, mcpURL, authorization, title string, calls int) 
 
 func strconvItoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
-func requireSDK(t *testing.T) string {
-	t.Helper()
-	node := requireTool(t, "node")
-	if _, err := os.Stat("sdkclient/node_modules/@modelcontextprotocol/sdk"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("e2e/sdkclient/node_modules missing: .ci/run must run `npm ci` there")
-		}
-		t.Skip("run `npm ci` in e2e/sdkclient to enable this test")
-	}
-	return node
-}
-
 // TestHTTPSDKClientTwoReplicas: the official TypeScript SDK client, as two
 // users in each mode, through a round-robin proxy over two server
 // processes: every session spreads over both replicas and each user sees

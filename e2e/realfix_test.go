@@ -90,16 +90,6 @@ func checkRealfix(t *testing.T, r realfixReport) {
 	}
 }
 
-func requireSDK(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat("sdkclient/node_modules/@modelcontextprotocol/sdk"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("e2e/sdkclient/node_modules missing: .ci/run must run `npm ci` there")
-		}
-		t.Skip("run `npm ci` in e2e/sdkclient to enable this test")
-	}
-}
-
 // TestRealServerFixesThroughSDK drives the binary with the official
 // TypeScript SDK client against a fake whose file clock stands still, so
 // every write lands in the same second (the case where Nextcloud keeps a

@@ -23,12 +23,48 @@ func requireTool(t *testing.T, name string) string {
 	return p
 }
 
+// requireSDK finds node and the installed TypeScript SDK client; under
+// CI=true their absence fails the test.
+func requireSDK(t *testing.T) string {
+	t.Helper()
+	node := requireTool(t, "node")
+	if _, err := os.Stat("sdkclient/node_modules/@modelcontextprotocol/sdk"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("e2e/sdkclient/node_modules missing: .ci/run must run `npm ci` there")
+		}
+		t.Skip("run `npm ci` in e2e/sdkclient to enable this test")
+	}
+	return node
+}
+
+// binaryDir holds the binary TestMain builds once for every test; linking it
+// again per test cost several seconds each.
+var binaryDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "nextcloud-mcp-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	binaryDir = dir
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// buildBinary returns the binary under test, building it on first use.
 func buildBinary(t testing.TB) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "nextcloud-mcp")
-	cmd := exec.Command("go", "build", "-o", bin, "..")
+	bin := filepath.Join(binaryDir, "nextcloud-mcp")
+	if _, err := os.Stat(bin); err == nil {
+		return bin
+	}
+	cmd := exec.Command("go", "build", "-o", bin+".tmp", "..")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	if err := os.Rename(bin+".tmp", bin); err != nil {
 		t.Fatalf("build: %v", err)
 	}
 	return bin
@@ -37,13 +73,7 @@ func buildBinary(t testing.TB) string {
 // TestOfficialSDKClient: the TypeScript SDK client initializes the demo
 // server, lists its tools and calls one.
 func TestOfficialSDKClient(t *testing.T) {
-	node := requireTool(t, "node")
-	if _, err := os.Stat("sdkclient/node_modules/@modelcontextprotocol/sdk"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("e2e/sdkclient/node_modules missing: .ci/run must run `npm ci` there")
-		}
-		t.Skip("run `npm ci` in e2e/sdkclient to enable this test")
-	}
+	node := requireSDK(t)
 	bin := buildBinary(t)
 	cmd := exec.Command(node, "sdkclient/check.mjs", bin, "nc_notes_list_notes", `{}`, "serve", "--demo")
 	cmd.Env = append(os.Environ(), "NEXTCLOUD_MCP_CONFIG_DIR="+t.TempDir())

@@ -53,6 +53,9 @@ type Options struct {
 	FirstRow, LastRow int
 	// CSV renders sheets as CSV instead of Markdown tables.
 	CSV bool
+	// Progress, when set, hears how many of the requested pages are done
+	// (PDFs, whose pages are the slow part).
+	Progress func(done, total int)
 }
 
 // Document is what an extraction yields.

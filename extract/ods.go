@@ -9,7 +9,12 @@ import (
 
 // odsMaxRepeat caps how often one repeated row or cell with content is
 // expanded; empty repeats (a sheet's unused million rows) are only counted.
-const odsMaxRepeat = 10000
+// odsMaxCells caps the cells expanded in one document, so repeats cannot
+// multiply a small file into billions of cells.
+const (
+	odsMaxRepeat = 10000
+	odsMaxCells  = 4 << 20
+)
 
 // extractODS reads an OpenDocument spreadsheet sheet by sheet. Cells hold
 // their displayed text, so values come formatted as the file shows them.
@@ -39,6 +44,7 @@ func (x *Extractor) extractODS(ctx context.Context, r io.ReaderAt, size int64, o
 		return nil, withFormat(err, "ods")
 	}
 	conv := &odfConv{}
+	cellsLeft := odsMaxCells
 	for _, i := range pick {
 		sb := newSheetBuilder(o)
 		n := 0
@@ -55,6 +61,9 @@ func (x *Extractor) extractODS(ctx context.Context, r io.ReaderAt, size int64, o
 					}
 					for j := 0; j < min(rep, odsMaxRepeat); j++ {
 						n++
+						if cellsLeft -= len(cells); cellsLeft < 0 {
+							return
+						}
 						sb.add(n, cells)
 					}
 				case "table-header-rows", "table-rows", "table-row-group":
@@ -63,6 +72,9 @@ func (x *Extractor) extractODS(ctx context.Context, r io.ReaderAt, size int64, o
 			}
 		}
 		rowsOf(tables[i])
+		if cellsLeft < 0 {
+			return nil, failf("ods", KindTooLarge, ErrTooLarge, "its repeated rows and cells expand to more than %d cells, so it was not read", odsMaxCells)
+		}
 		doc.Units = append(doc.Units, sb.unit(i+1, doc.SheetNames[i]))
 	}
 	return doc, nil

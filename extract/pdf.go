@@ -21,8 +21,10 @@ type pdfDoc struct {
 	encrypted bool
 }
 
-func openPDF(inst pdfium.Pdfium, data []byte, password string) (*pdfDoc, error) {
-	req := &requests.OpenDocument{File: &data}
+// openPDF opens a document that PDFium reads on demand through r, so the
+// file is never copied whole into the engine's memory.
+func openPDF(inst pdfium.Pdfium, r io.ReaderAt, size int64, password string) (*pdfDoc, error) {
+	req := &requests.OpenDocument{FileReader: io.NewSectionReader(r, 0, size), FileReaderSize: size}
 	if password != "" {
 		req.Password = &password
 	}
@@ -59,12 +61,11 @@ func (d *pdfDoc) close() {
 // content, with the page count and metadata. A page without text is
 // flagged NoText: render it with RenderPage and read it as an image.
 func (x *Extractor) extractPDF(ctx context.Context, r io.ReaderAt, size int64, o Options) (*Document, error) {
-	data, err := x.readAll("pdf", r, size)
-	if err != nil {
-		return nil, err
+	if size > x.cfg.MaxInput {
+		return nil, failf("pdf", KindTooLarge, ErrTooLarge, "the file is %s, more than the %s that are read", humanBytes(size), humanBytes(x.cfg.MaxInput))
 	}
 	doc := &Document{UnitKind: "page"}
-	err = x.withPDF(ctx, data, "", func(inst pdfium.Pdfium, d *pdfDoc) error {
+	err := x.withPDF(ctx, r, size, "", func(inst pdfium.Pdfium, d *pdfDoc) error {
 		doc.UnitCount, doc.Encrypted = d.pages, d.encrypted
 		if md, err := inst.GetMetaData(&requests.GetMetaData{Document: d.ref}); err == nil {
 			for _, t := range md.Tags {
@@ -83,12 +84,15 @@ func (x *Extractor) extractPDF(ctx context.Context, r io.ReaderAt, size int64, o
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			pt, err := inst.GetPageText(&requests.GetPageText{Page: requests.Page{ByIndex: &requests.PageByIndex{Document: d.ref, Index: i}}})
+			raw, err := d.pageText(i)
 			if err != nil {
 				return failf("pdf", KindMalformed, err, "page %d cannot be read (%v)", i+1, err)
 			}
-			text := cleanPDFText(pt.Text)
+			text := cleanPDFText(raw)
 			doc.Units = append(doc.Units, Unit{Index: i + 1, Text: text, NoText: strings.TrimSpace(text) == ""})
+			if o.Progress != nil && (i-lo+1)%10 == 0 {
+				o.Progress(i-lo+1, hi-lo)
+			}
 		}
 		return nil
 	})
@@ -96,6 +100,27 @@ func (x *Extractor) extractPDF(ctx context.Context, r io.ReaderAt, size int64, o
 		return nil, err
 	}
 	return doc, nil
+}
+
+// pageText reads a page's text layer with one call into the engine; the
+// library's GetPageText makes one call per character, which is ten times
+// slower in WebAssembly.
+func (d *pdfDoc) pageText(index int) (string, error) {
+	page := requests.Page{ByIndex: &requests.PageByIndex{Document: d.ref, Index: index}}
+	tp, err := d.inst.FPDFText_LoadPage(&requests.FPDFText_LoadPage{Page: page})
+	if err != nil {
+		return "", err
+	}
+	defer d.inst.FPDFText_ClosePage(&requests.FPDFText_ClosePage{TextPage: tp.TextPage})
+	n, err := d.inst.FPDFText_CountChars(&requests.FPDFText_CountChars{TextPage: tp.TextPage})
+	if err != nil || n.Count <= 0 {
+		return "", err
+	}
+	t, err := d.inst.FPDFText_GetText(&requests.FPDFText_GetText{TextPage: tp.TextPage, StartIndex: 0, Count: n.Count})
+	if err != nil {
+		return "", err
+	}
+	return t.Text, nil
 }
 
 // cleanPDFText normalises PDFium's line ends and drops the soft hyphens

@@ -110,7 +110,7 @@ func (p *pdfEngine) close() error {
 
 // withPDF opens a document in a PDFium instance and runs fn on it. When ctx
 // ends first, the instance is killed, which interrupts the engine.
-func (x *Extractor) withPDF(ctx context.Context, data []byte, password string, fn func(inst pdfium.Pdfium, doc *pdfDoc) error) error {
+func (x *Extractor) withPDF(ctx context.Context, r io.ReaderAt, size int64, password string, fn func(inst pdfium.Pdfium, doc *pdfDoc) error) error {
 	inst, err := x.pdf.instance(ctx)
 	if err != nil {
 		return err
@@ -133,7 +133,7 @@ func (x *Extractor) withPDF(ctx context.Context, data []byte, password string, f
 			_ = inst.Close()
 		}
 	}()
-	doc, err := openPDF(inst, data, password)
+	doc, err := openPDF(inst, r, size, password)
 	if err != nil {
 		return err
 	}

@@ -35,11 +35,10 @@ func (x *Extractor) RenderPage(ctx context.Context, r io.ReaderAt, size int64, c
 	o = o.withDefaults()
 	var out *Image
 	err := x.run(ctx, "pdf", func(ctx context.Context) error {
-		data, err := x.readAll("pdf", r, size)
-		if err != nil {
-			return err
+		if size > x.cfg.MaxInput {
+			return failf("pdf", KindTooLarge, ErrTooLarge, "the file is %s, more than the %s that are read", humanBytes(size), humanBytes(x.cfg.MaxInput))
 		}
-		return x.withPDF(ctx, data, "", func(inst pdfium.Pdfium, d *pdfDoc) error {
+		return x.withPDF(ctx, r, size, "", func(inst pdfium.Pdfium, d *pdfDoc) error {
 			if page < 1 || page > d.pages {
 				return failf("pdf", KindMalformed, ErrNoSuchPage, "it has %d pages, so there is no page %d", d.pages, page)
 			}

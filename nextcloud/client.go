@@ -232,6 +232,8 @@ type Request struct {
 	OK []int
 	// NoTimeout leaves the deadline to the caller's context (streams).
 	NoTimeout bool
+	// ContentLength is BodyReader's length when known; 0 sends it chunked.
+	ContentLength int64
 }
 
 // setJSON makes v the request's JSON body. The bytes stay replayable, so
@@ -355,6 +357,9 @@ func (c *Client) newHTTPRequest(ctx context.Context, r *Request) (*http.Request,
 	}
 	if r.BodyReader == nil && r.Body != nil {
 		req.ContentLength = int64(len(r.Body))
+	}
+	if r.BodyReader != nil && r.ContentLength > 0 {
+		req.ContentLength = r.ContentLength
 	}
 	for k, vs := range r.Header {
 		for _, v := range vs {

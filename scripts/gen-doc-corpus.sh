@@ -179,6 +179,24 @@ fail nested.docx toolarge
 head -c $(( $(stat -c %s report.docx) * 6 / 10 )) report.docx >"$out/truncated.docx"
 fail truncated.docx malformed
 
-# Trailing whitespace and form feeds are noise to the oracles' readers too.
+
 du -sh "$out"
 ls "$out" | grep -vc expected
+
+# --- the demo server's documents (serve --demo), kept small: nextcloud/ncfake/demodocs
+demo="$root/nextcloud/ncfake/demodocs"
+rm -rf "$demo" && mkdir -p "$demo"
+cd "$work"
+pandoc "$src/demo-report.md" -o demo-report.odt
+pandoc "$src/demo-report.md" -o demo-report.docx
+lo pdf demo-report.odt
+cp demo-report.pdf "$demo/q3-report.pdf"
+cp demo-report.docx "$demo/q3-report.docx"
+cp demo-report.odt "$demo/q3-report.odt"
+pdftoppm -r 60 -gray -f 2 -l 2 -jpeg -jpegopt quality=60 demo-report.pdf receipt
+img2pdf receipt-2.jpg -o "$demo/scanned-page.pdf"
+cp budget.xlsx "$demo/budget-2026.xlsx"
+cp slides.pptx "$demo/roadmap-2027.pptx"
+cp "$src/article.html" "$demo/elbe-cycling.html"
+cp book.epub "$demo/lighthouse-keeper.epub"
+du -sh "$demo"

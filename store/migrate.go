@@ -52,6 +52,21 @@ var migrations = []string{
 	// 3: where an OAuth session is renewed, so the server refreshes without
 	// fetching the issuer's discovery document first.
 	`ALTER TABLE oauth_tokens ADD COLUMN token_url TEXT NOT NULL DEFAULT '';`,
+	// 4: chunked upload sessions, so an interrupted upload resumes with the
+	// chunks the server has (uploads.go).
+	`CREATE TABLE IF NOT EXISTS upload_sessions (
+		local_path  TEXT NOT NULL,
+		destination TEXT NOT NULL,
+		upload_id   TEXT NOT NULL,
+		size        INTEGER NOT NULL,
+		mtime       INTEGER NOT NULL,
+		done        INTEGER NOT NULL DEFAULT 0,
+		done_hash   TEXT NOT NULL DEFAULT '',
+		created_at  INTEGER NOT NULL,
+		updated_at  INTEGER NOT NULL,
+		PRIMARY KEY (local_path, destination)
+	);
+	CREATE INDEX IF NOT EXISTS upload_sessions_updated ON upload_sessions(updated_at);`,
 }
 
 // LatestSchemaVersion is the schema this binary writes.

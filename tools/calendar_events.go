@@ -514,8 +514,8 @@ func calendarUpdateEventTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_calendar_update_event",
 		Title: "Update an event",
-		Description: "Change fields of an event, keeping everything else (also other apps' " +
-			"properties). Applies to the whole series; attendees are notified.",
+		Description: "Change fields of an event, keeping everything else (other apps' " +
+			"data too). Applies to the whole series; attendees are notified.",
 		Hints: Hints{Destructive: true, Idempotent: true, OpenWorld: true},
 	}, func(ctx context.Context, call *Call, in CalendarUpdateEventInput) (EventInfo, error) {
 		loc, err := calZoneArg(in.TimeZone)

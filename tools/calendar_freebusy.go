@@ -13,9 +13,9 @@ import (
 
 // WorkingHours limits free slots to part of each day.
 type WorkingHours struct {
-	Start string   `json:"start" jsonschema_description:"Start of the working day, HH:MM, e.g. 09:00."`
-	End   string   `json:"end" jsonschema_description:"End of the working day, HH:MM, e.g. 17:30."`
-	Days  []string `json:"days,omitempty" jsonschema_description:"Working days as mon, tue, wed, thu, fri, sat, sun; default mon to fri."`
+	Start string   `json:"start" jsonschema_description:"HH:MM"`
+	End   string   `json:"end" jsonschema_description:"HH:MM"`
+	Days  []string `json:"days,omitempty" jsonschema_description:"mon..sun; default mon-fri"`
 }
 
 // CalendarFindFreeSlotsInput are the arguments of nc_calendar_find_free_slots.
@@ -121,8 +121,8 @@ func calendarFindFreeSlotsTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_calendar_find_free_slots",
 		Title: "Find free time",
-		Description: "Find free stretches of at least duration_minutes between start and end, optionally within " +
-			"working hours. All events count as busy except cancelled and transparent ones.",
+		Description: "Find free stretches of at least duration_minutes between start and end, optionally " +
+			"in working hours. Cancelled and transparent events do not count as busy.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in CalendarFindFreeSlotsInput) (CalendarFindFreeSlotsOutput, error) {
 		loc, err := calZoneArg(in.TimeZone)

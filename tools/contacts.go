@@ -39,18 +39,18 @@ type AddressBookInfo struct {
 
 // ContactValue is an email address or phone number with its kind.
 type ContactValue struct {
-	Value string `json:"value" jsonschema_description:"The address or number."`
-	Type  string `json:"type,omitempty" jsonschema_description:"work, home, cell, fax... (comma-separated for several)."`
+	Value string `json:"value"`
+	Type  string `json:"type,omitempty" jsonschema_description:"work, home, cell, fax..."`
 }
 
 // ContactAddress is a postal address.
 type ContactAddress struct {
-	Street     string `json:"street,omitempty" jsonschema_description:"Street and house number."`
-	City       string `json:"city,omitempty" jsonschema_description:"City or town."`
-	Region     string `json:"region,omitempty" jsonschema_description:"State, province or region."`
-	PostalCode string `json:"postal_code,omitempty" jsonschema_description:"Postal code."`
-	Country    string `json:"country,omitempty" jsonschema_description:"Country."`
-	Type       string `json:"type,omitempty" jsonschema_description:"work or home."`
+	Street     string `json:"street,omitempty"`
+	City       string `json:"city,omitempty"`
+	Region     string `json:"region,omitempty"`
+	PostalCode string `json:"postal_code,omitempty"`
+	Country    string `json:"country,omitempty"`
+	Type       string `json:"type,omitempty" jsonschema_description:"work or home"`
 }
 
 // ContactInfo is one contact.

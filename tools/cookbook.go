@@ -156,8 +156,8 @@ func cookbookGetTool(d *Deps) Tool {
 // cookbookFields are the recipe fields a model writes.
 type cookbookFields struct {
 	Description  *string  `json:"description,omitempty"`
-	Ingredients  []string `json:"ingredients,omitempty" jsonschema:"one per line, with amounts"`
-	Steps        []string `json:"steps,omitempty" jsonschema:"instructions in order"`
+	Ingredients  []string `json:"ingredients,omitempty" jsonschema:"with amounts"`
+	Steps        []string `json:"steps,omitempty"`
 	PrepMinutes  *int     `json:"prep_minutes,omitempty"`
 	CookMinutes  *int     `json:"cook_minutes,omitempty"`
 	TotalMinutes *int     `json:"total_minutes,omitempty"`

@@ -23,9 +23,10 @@ type dynamicToolsets struct {
 	enabled map[string]bool
 }
 
-// newDynamicToolsets starts with the search toolset on.
+// newDynamicToolsets starts with the search toolsets on: unified search
+// and the local content index are how the model finds anything.
 func newDynamicToolsets() *dynamicToolsets {
-	return &dynamicToolsets{enabled: map[string]bool{"search": true}}
+	return &dynamicToolsets{enabled: map[string]bool{"search": true, "index": true}}
 }
 
 func (d *dynamicToolsets) isEnabled(toolset string) bool {

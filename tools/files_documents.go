@@ -34,14 +34,20 @@ const (
 	filesDocumentCap = 64 << 20
 	// filesSheetRows is the default row window of a spreadsheet.
 	filesSheetRows = 500
+	// filesDefaultPages is the default window of pages, slides or chapters.
+	filesDefaultPages = 20
 	// filesPreviewDefault and filesPreviewMax bound nc_webdav_get_preview's size.
 	filesPreviewDefault = 512
 	filesPreviewMax     = extract.DefaultMaxEdge
 )
 
 // errIsDocument tells the read path that the file is a document whose text
-// is to be extracted.
-var errIsDocument = errors.New("file is a document")
+// is to be extracted; errLargeImage that an image is over the image cap and
+// is to be downscaled.
+var (
+	errIsDocument = errors.New("file is a document")
+	errLargeImage = errors.New("image too large to return as is")
+)
 
 // DocumentWindow describes the part of a document a read returned.
 type DocumentWindow struct {
@@ -53,6 +59,7 @@ type DocumentWindow struct {
 	Window      string   `json:"window,omitempty" jsonschema_description:"Which part this result holds."`
 	Next        string   `json:"next,omitempty" jsonschema_description:"Arguments that read the next part; absent at the end."`
 	NoTextPages []int    `json:"no_text_pages,omitempty" jsonschema_description:"Pages without a text layer (scans): read them with nc_webdav_read_page_image."`
+	Encrypted   bool     `json:"encrypted,omitempty" jsonschema_description:"The PDF is encrypted but opens without a password."`
 }
 
 func (in *FilesReadInput) wantsDocument() bool {
@@ -192,7 +199,10 @@ func readDocumentResult(ctx context.Context, call *Call, dp string, in FilesRead
 	} else {
 		etag, ct = got.ETag, got.ContentType
 	}
-	out, err := documentWindow(ctx, call.Deps.extractor(), dp, data, ct, in)
+	progress := func(done, total int) {
+		call.Progress(ctx, float64(done), float64(total), fmt.Sprintf("read %d of %d pages", done, total))
+	}
+	out, err := documentWindow(ctx, call.Deps.extractor(), dp, data, ct, in, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -202,16 +212,18 @@ func readDocumentResult(ctx context.Context, call *Call, dp string, in FilesRead
 
 // documentWindow extracts what the arguments ask for and cuts it to the
 // size one answer carries.
-func documentWindow(ctx context.Context, x *extract.Extractor, dp string, data []byte, ct string, in FilesReadInput) (FilesReadOutput, error) {
+func documentWindow(ctx context.Context, x *extract.Extractor, dp string, data []byte, ct string, in FilesReadInput, progress func(done, total int)) (FilesReadOutput, error) {
 	out := FilesReadOutput{Path: dp, ContentType: ct, Size: int64(len(data)), Encoding: "text"}
 	format, _ := extract.Sniff(bytes.NewReader(data), int64(len(data)), ct, path.Base(dp))
-	o := extract.Options{Name: path.Base(dp), Sheet: in.Sheet}
+	o := extract.Options{Name: path.Base(dp), Sheet: in.Sheet, Progress: progress}
 	spreadsheet := format == "xlsx" || format == "ods"
 	if in.Pages != "" {
 		if spreadsheet {
 			return out, inputErrorf("%q is a spreadsheet: choose a sheet with sheet and rows, not pages.", dp)
 		}
 		o.FirstUnit, o.LastUnit, _ = parseRange(in.Pages)
+	} else {
+		o.FirstUnit, o.LastUnit = 1, filesDefaultPages
 	}
 	if spreadsheet {
 		if in.Sheet == "" {
@@ -231,6 +243,7 @@ func documentWindow(ctx context.Context, x *extract.Extractor, dp string, data [
 		return out, documentError(dp, err)
 	}
 	out.Format, out.Title, out.UnitKind, out.Units, out.Sheets = doc.Format, doc.Title, doc.UnitKind, doc.UnitCount, doc.SheetNames
+	out.Encrypted = doc.Encrypted
 	if doc.Encoding != "" && doc.Encoding != "utf-8" {
 		out.Charset = doc.Encoding
 	}
@@ -287,6 +300,9 @@ func unitWindow(doc *extract.Document, asked bool, out *FilesReadOutput) string 
 	if last < doc.UnitCount {
 		end := min(doc.UnitCount, last+(last-first+1))
 		out.Next = fmt.Sprintf(`pages "%d-%d"`, last+1, end)
+		if end == last+1 {
+			out.Next = fmt.Sprintf(`pages "%d"`, end)
+		}
 	}
 	return b.String()
 }
@@ -519,4 +535,38 @@ func resourceDocumentText(ctx context.Context, d *Deps, data []byte, ct, dp stri
 		return "", false
 	}
 	return doc.Text(), true
+}
+
+// largeImage reads the rest of an image over the image cap, for downscaling.
+func largeImage(fc *nextcloud.FileContent, out FilesReadOutput, dp string) (FilesReadOutput, []byte, error) {
+	if fc.Size > filesDocumentCap {
+		return out, nil, tooLargeError(dp, fc.Size, true)
+	}
+	data, err := io.ReadAll(fc.Body)
+	if errors.Is(err, nextcloud.ErrTooLarge) {
+		return out, nil, tooLargeError(dp, -1, true)
+	}
+	if err != nil {
+		return out, nil, about(err, "file %q", dp)
+	}
+	return out, data, errLargeImage
+}
+
+// downscaledImageResult returns a large image scaled to the limits of image
+// content, upright per its EXIF orientation, and says so.
+func downscaledImageResult(ctx context.Context, call *Call, out FilesReadOutput, data []byte) (*mcp.CallToolResult, error) {
+	img, err := call.Deps.extractor().Downscale(ctx, bytes.NewReader(data), int64(len(data)), extract.RenderOptions{})
+	if err != nil {
+		return nil, documentError(out.Path, err)
+	}
+	out.Size = int64(len(data))
+	out.Encoding, out.ContentType, out.Complete = "image", img.MIMEType, true
+	out.BytesReturned = int64(len(img.Data))
+	out.Window = fmt.Sprintf("downscaled to %d×%d (%d bytes); the original is %d bytes: encoding base64 with offset and max_bytes gives its bytes", img.Width, img.Height, len(img.Data), len(data))
+	res, err := StructuredResult(out)
+	if err != nil {
+		return nil, err
+	}
+	res.Content = append(res.Content, mcp.NewImageContent(base64.StdEncoding.EncodeToString(img.Data), img.MIMEType))
+	return res, nil
 }

@@ -89,7 +89,7 @@ func filesReadTool(d *Deps) Tool {
 		Name:  "nc_webdav_read_file",
 		Title: "Read a file",
 		Description: "Read a file: text as text; PDF, Office, OpenDocument, RTF, HTML, EPUB as extracted " +
-			"text in windows (the result says what comes next); images as images.",
+			"text in windows (the result says what comes next); images as images (large ones downscaled).",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in FilesReadInput) (*mcp.CallToolResult, error) {
 		dp, _ := nonRootFilePath("path", in.Path)
@@ -99,6 +99,9 @@ func filesReadTool(d *Deps) Tool {
 		out, data, err := readFileWindow(ctx, call.Client, dp, in)
 		if errors.Is(err, errIsDocument) {
 			return readDocumentResult(ctx, call, dp, in, &out, data)
+		}
+		if errors.Is(err, errLargeImage) {
+			return downscaledImageResult(ctx, call, out, data)
 		}
 		if err != nil {
 			return nil, err
@@ -142,8 +145,8 @@ func readFileWindow(ctx context.Context, c *nextcloud.Client, dp string, in File
 	out := FilesReadOutput{Path: dp, ContentType: ct, ETag: fc.ETag, Size: fc.Size, Offset: fc.Offset}
 	isImage := filesImageTypes[ct] && in.Encoding != "base64"
 	if extractText {
-		if windowed && in.Offset > 0 && documentType(ct) {
-			// A continuation in a document's extracted text.
+		if windowed && documentType(ct) {
+			// offset and max_bytes window a document's extracted text.
 			return out, nil, errIsDocument
 		}
 		if !windowed {
@@ -153,6 +156,9 @@ func readFileWindow(ctx context.Context, c *nextcloud.Client, dp string, in File
 			}
 			if isDoc {
 				return out, data, errIsDocument
+			}
+			if isImage && fc.Size > filesImageCap {
+				return largeImage(fc, out, dp)
 			}
 		}
 	}
@@ -169,6 +175,9 @@ func readFileWindow(ctx context.Context, c *nextcloud.Client, dp string, in File
 	data, err := io.ReadAll(fc.Body)
 	if errors.Is(err, nextcloud.ErrTooLarge) {
 		return out, nil, tooLargeError(dp, -1, isImage)
+	}
+	if err == nil && isImage && extractText && !windowed && int64(len(data)) > filesImageCap {
+		return out, data, errLargeImage
 	}
 	if err != nil {
 		return out, nil, about(err, "file %q", dp)

@@ -6,6 +6,8 @@ package tools
 import (
 	"context"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -17,6 +19,8 @@ import (
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
 	"github.com/nextcloud-mcp/nextcloud-mcp/extract"
+	"github.com/nextcloud-mcp/nextcloud-mcp/index"
+	"github.com/nextcloud-mcp/nextcloud-mcp/localfs"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 )
 
@@ -35,19 +39,35 @@ type Deps struct {
 	SignIn auth.SignInService
 	// Extract reads documents; nil means one is made on first use.
 	Extract *extract.Extractor
+	// Index is the local content index; nil when it is off (--no-index),
+	// and then nc_search_content and nc_index_status are not offered.
+	Index *index.Service
+	// LocalRoots are the local folders file transfers may read and write;
+	// without any the transfer tools are not offered.
+	LocalRoots *localfs.Roots
+	// UploadSessions keeps chunked uploads resumable across restarts; nil
+	// keeps them in memory for the life of the server.
+	UploadSessions nextcloud.UploadSessions
 
+	// transfers guards destinations and holds in-memory upload sessions.
+	transfers transferState
 	// schemas are the tools' JSON schemas, read once from schemas.json.
 	schemas schemaCache
 
 	extractOnce sync.Once
 }
 
-// extractor returns Extract, creating an Extractor without a cache dir the
-// first time when the caller did not give one (tests).
+// extractor returns Extract, creating one the first time when the caller
+// did not give one (tests), with the PDF engine's code cached where serve
+// caches it.
 func (d *Deps) extractor() *extract.Extractor {
 	d.extractOnce.Do(func() {
 		if d.Extract == nil {
-			d.Extract = extract.New(extract.Config{})
+			dir := ""
+			if base, err := os.UserCacheDir(); err == nil {
+				dir = filepath.Join(base, "nextcloud-mcp", "engines")
+			}
+			d.Extract = extract.New(extract.Config{CacheDir: dir})
 		}
 	})
 	return d.Extract

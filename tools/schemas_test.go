@@ -14,7 +14,7 @@ import (
 // reflectedSchemas builds every tool with reflection and returns its schemas.
 func reflectedSchemas(t *testing.T) map[string]toolSchemas {
 	t.Helper()
-	d := &Deps{Factory: auth.ErrorFactory{ModeName: "basic", Err: auth.ErrNoCredentials}, SignIn: &auth.SignIn{}}
+	d := &Deps{Factory: auth.ErrorFactory{ModeName: "basic", Err: auth.ErrNoCredentials}, SignIn: &auth.SignIn{}, LocalRoots: surfaceRoots(t)}
 	d.schemas.reflect = true
 	out := map[string]toolSchemas{}
 	for _, ts := range All(d) {
@@ -87,7 +87,7 @@ func TestSchemasCurrent(t *testing.T) {
 // Building the tool definitions from schemas.json must be cheap: it runs
 // before every initialize.
 func TestDefinitionsFromSchemasAreFast(t *testing.T) {
-	d := &Deps{Factory: auth.ErrorFactory{ModeName: "basic", Err: auth.ErrNoCredentials}, SignIn: &auth.SignIn{}}
+	d := &Deps{Factory: auth.ErrorFactory{ModeName: "basic", Err: auth.ErrNoCredentials}, SignIn: &auth.SignIn{}, LocalRoots: surfaceRoots(t)}
 	start := time.Now()
 	all := All(d)
 	elapsed := time.Since(start)
@@ -107,7 +107,7 @@ func TestDefinitionsFromSchemasAreFast(t *testing.T) {
 // field, so the precomputation can never change what clients see.
 func TestPrecomputedDefinitionsEqualReflected(t *testing.T) {
 	build := func(reflect bool) map[string]any {
-		d := &Deps{Factory: auth.ErrorFactory{ModeName: "basic", Err: auth.ErrNoCredentials}, SignIn: &auth.SignIn{}}
+		d := &Deps{Factory: auth.ErrorFactory{ModeName: "basic", Err: auth.ErrNoCredentials}, SignIn: &auth.SignIn{}, LocalRoots: surfaceRoots(t)}
 		d.schemas.reflect = reflect
 		out := map[string]any{}
 		for _, ts := range All(d) {

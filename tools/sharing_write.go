@@ -51,7 +51,7 @@ func sharingCreateTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_sharing_create",
 		Title: "Share with someone",
-		Description: "Share a file or folder with a user, group, email address or federated cloud id. The " +
+		Description: "Share a file or folder with a user, group, email address or federated cloud id; the " +
 			"same share again returns the existing one. Public links: nc_sharing_create_link.",
 		Hints: Hints{OpenWorld: true},
 	}, func(ctx context.Context, call *Call, in SharingCreateInput) (ShareInfo, error) {

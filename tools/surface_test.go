@@ -19,7 +19,7 @@ var toolName = regexp.MustCompile(`^nc_[a-z0-9]+(_[a-z0-9]+)+$`)
 // TestToolSurface pins every tool definition (names, schemas, annotations) in
 // testdata/tools.golden.json. Change it deliberately: go test ./tools -run 'TestSchemasCurrent|TestToolSurface' -update
 func TestToolSurface(t *testing.T) {
-	d := &Deps{Factory: auth.ErrorFactory{ModeName: "basic", Err: auth.ErrNoCredentials}, SignIn: &auth.SignIn{}}
+	d := &Deps{Factory: auth.ErrorFactory{ModeName: "basic", Err: auth.ErrNoCredentials}, SignIn: &auth.SignIn{}, LocalRoots: surfaceRoots(t)}
 	// The golden records the definitions as reflected from the Go types; that
 	// the served ones (from schemas.tsv) equal them is TestPrecomputedDefinitionsEqualReflected's job.
 	d.schemas.reflect = true

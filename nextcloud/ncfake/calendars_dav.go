@@ -301,6 +301,15 @@ func (s *pimSync) since(token string) (map[string]bool, bool) {
 			out[c.name] = c.deleted
 		}
 	}
+	if token == "" {
+		// An initial sync lists what exists, never what was deleted before
+		// (Sabre's backends answer a null token from the objects table).
+		for name, deleted := range out {
+			if deleted {
+				delete(out, name)
+			}
+		}
+	}
 	return out, true
 }
 

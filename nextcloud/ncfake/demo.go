@@ -47,6 +47,7 @@ func (s *Server) seedDemo() {
 		}
 	}
 	_ = s.SetFileFavorite(u, "/Documents/Projects/roadmap.txt", true)
+	s.seedDemoDocuments(u)
 
 	s.SeedDeckBoard(u, "Website relaunch", "0082c9",
 		DeckSeedStack{Title: "To do", Cards: []DeckSeedCard{

@@ -24,6 +24,11 @@ type Fault struct {
 	Header http.Header
 	// Drop closes the connection without an answer.
 	Drop bool
+	// CutAfter, when > 0, lets that many bytes through and then closes the
+	// connection: of the request body when the request has one (an upload
+	// cut mid-way, the handler never runs), else of the response body (a
+	// download cut mid-way). See faults_cut.go.
+	CutAfter int64
 }
 
 type faultList struct {
@@ -51,7 +56,8 @@ func (s *Server) ClearFaults() {
 }
 
 // apply runs the first matching fault and reports whether it answered.
-func (l *faultList) apply(w http.ResponseWriter, r *http.Request) bool {
+// next serves the request when a fault only cuts its response short.
+func (l *faultList) apply(w http.ResponseWriter, r *http.Request, next http.Handler) bool {
 	l.mu.Lock()
 	var hit *Fault
 	for _, f := range l.faults {
@@ -79,6 +85,10 @@ func (l *faultList) apply(w http.ResponseWriter, r *http.Request) bool {
 		case <-r.Context().Done():
 			return true
 		}
+	}
+	if hit.CutAfter > 0 {
+		cutConnection(w, r, hit.CutAfter, next)
+		return true
 	}
 	if hit.Drop {
 		if hj, ok := w.(http.Hijacker); ok {

@@ -30,6 +30,10 @@ const fakeInstanceID = "ocncfake0001"
 // and leaves a consistent tree.
 type filesApp struct {
 	s *Server
+	// diskDir, when set, keeps file bodies on disk (Options.FilesDir, files_body.go).
+	diskDir string
+	// uploads are the chunked upload folders, by user (files_chunked.go).
+	uploads map[string]map[string]*uploadDir
 
 	mu     sync.Mutex
 	homes  map[string]*fileHome // by user id
@@ -59,6 +63,7 @@ func newFilesApp(s *Server) *filesApp {
 
 func (a *filesApp) routes(mux *http.ServeMux) {
 	mux.HandleFunc("/remote.php/dav/files/", a.serve)
+	mux.HandleFunc("/remote.php/dav/uploads/", a.serveUploads)
 	// More specific than dav.go's "/remote.php/dav/{$}" (it names a method),
 	// so SEARCH reaches the files app and PROPFIND stays with the DAV root.
 	mux.HandleFunc("SEARCH /remote.php/dav/{$}", a.handleSearch)
@@ -70,7 +75,7 @@ func (a *filesApp) homeOf(user string) *fileHome {
 	if h != nil {
 		return h
 	}
-	h = &fileHome{user: user, fs: webdav.NewMemFS(), ls: webdav.NewMemLS(), meta: map[string]*fileMeta{}, locks: map[string]string{}}
+	h = &fileHome{user: user, fs: a.newFS(user), ls: webdav.NewMemLS(), meta: map[string]*fileMeta{}, locks: map[string]string{}}
 	h.meta["/"] = a.newDirMeta()
 	a.homes[user] = h
 	return h

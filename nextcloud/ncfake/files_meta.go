@@ -142,16 +142,13 @@ func (a *filesApp) mkdir(h *fileHome, p string) error {
 // when the content changed; a different mtime (X-OC-Mtime, webdav-etag/07)
 // gives a new one. Caller holds a.mu.
 func (a *filesApp) writeFile(ctx context.Context, h *fileHome, p string, data []byte, mtime int64) (*fileMeta, error) {
-	f, err := h.fs.OpenFile(ctx, p, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("ncfake: write %s: %w", p, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("ncfake: write %s: %w", p, err)
-	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("ncfake: write %s: %w", p, err)
+	return a.writeBody(ctx, h, p, memBody(data), mtime)
+}
+
+// writeBody is writeFile for a body that may be spooled on disk.
+func (a *filesApp) writeBody(ctx context.Context, h *fileHome, p string, body *fileBody, mtime int64) (*fileMeta, error) {
+	if err := a.storeBody(ctx, h, p, body); err != nil {
+		return nil, err
 	}
 	newMtime := a.now()
 	if mtime > 0 {
@@ -167,7 +164,7 @@ func (a *filesApp) writeFile(ctx context.Context, h *fileHome, p string, data []
 	case m.mtime.Unix() != newMtime.Unix():
 		m.etag = a.fileETag(m.id)
 	}
-	m.size = int64(len(data))
+	m.size = body.size
 	m.mtime = newMtime
 	a.touchAncestors(h, p)
 	return m, nil
@@ -263,7 +260,7 @@ var knownMimeTypes = map[string]string{
 	".xml": "application/xml", ".json": "application/json", ".yaml": "application/yaml", ".yml": "application/yaml",
 	".ics": "text/calendar", ".vcf": "text/vcard", ".js": "application/javascript", ".css": "text/css",
 	".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
-	".svg": "image/svg+xml", ".pdf": "application/pdf", ".zip": "application/zip", ".bin": "application/octet-stream",
+	".svg": "image/svg+xml", ".pdf": "application/pdf", ".zip": "application/zip", ".bin": "application/x-bin",
 	".odt":  "application/vnd.oasis.opendocument.text",
 	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -4,7 +4,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"path"
@@ -86,11 +85,12 @@ func writeEmpty(w http.ResponseWriter, status int) {
 func ocFileID(id int64) string { return fmt.Sprintf("%08d%s", id, fakeInstanceID) }
 
 func (a *filesApp) handlePut(w http.ResponseWriter, r *http.Request, u *User, p string) {
-	data, err := io.ReadAll(r.Body)
+	body, err := a.readBody(r.Body)
 	if err != nil {
 		writeSabreError(w, http.StatusBadRequest, `Sabre\DAV\Exception\BadRequest`, "could not read the request body")
 		return
 	}
+	defer body.discard()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	h := a.homeOf(u.ID)
@@ -116,9 +116,9 @@ func (a *filesApp) handlePut(w http.ResponseWriter, r *http.Request, u *User, p 
 		if m != nil {
 			old = m.size
 		}
-		if int64(len(data)) > avail+old {
+		if body.size > avail+old {
 			writeSabreError(w, http.StatusInsufficientStorage, `Sabre\DAV\Exception\InsufficientStorage`,
-				fmt.Sprintf("Insufficient space in %s, %d required, %d available", p, len(data), avail))
+				fmt.Sprintf("Insufficient space in %s, %d required, %d available", p, body.size, avail))
 			return
 		}
 	}
@@ -129,7 +129,7 @@ func (a *filesApp) handlePut(w http.ResponseWriter, r *http.Request, u *User, p 
 			w.Header().Set("X-OC-MTime", "accepted")
 		}
 	}
-	nm, err := a.writeFile(r.Context(), h, p, data, mtime)
+	nm, err := a.writeBody(r.Context(), h, p, body, mtime)
 	if err != nil {
 		writeSabreError(w, http.StatusInternalServerError, `Sabre\DAV\Exception`, err.Error())
 		return

@@ -26,6 +26,9 @@ type Options struct {
 	Apps []string
 	// Version is the reported Nextcloud version; default 29.0.6.
 	Major, Minor, Micro int
+	// FilesDir, when set, keeps file bodies on disk below it instead of in
+	// memory, so benchmarks can move GiB-sized files (files_body.go).
+	FilesDir string
 }
 
 // Server is the fake. Create it with New; it is safe for concurrent use.
@@ -105,6 +108,7 @@ func New(o Options) *Server {
 
 	s.notes = newNotesApp(s)
 	s.files = newFilesApp(s)
+	s.files.diskDir = o.FilesDir
 	s.calendars = newCalendarsApp(s)
 	s.contacts = newContactsApp(s)
 	s.deck = newDeckApp(s)
@@ -209,7 +213,7 @@ func (l *requestLog) all() []RecordedRequest {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
 	s.log.add(r)
-	if s.faults.apply(w, r) {
+	if s.faults.apply(w, r, s.mux) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)

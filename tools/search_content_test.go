@@ -1,0 +1,154 @@
+package tools
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
+	"github.com/nextcloud-mcp/nextcloud-mcp/index"
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud/ncfake"
+)
+
+// newIndexHarness is the MCP harness with a content index in a temp cache dir.
+func newIndexHarness(t *testing.T, fake *ncfake.Server, o index.ServiceOptions) (*harness, *index.Service) {
+	t.Helper()
+	ts := fake.Start()
+	t.Cleanup(ts.Close)
+	if o.CacheBase == "" {
+		o.CacheBase = t.TempDir()
+	}
+	bg, cancel := context.WithCancel(context.Background())
+	svc := index.NewService(bg, o)
+	t.Cleanup(func() { cancel(); svc.Close() })
+	f := auth.NewBasicFactory(ts.URL, "admin", "admin-app-password", auth.ClientOptions{Version: "test"})
+	d := &Deps{Factory: f, Index: svc}
+	reg, err := NewRegistry(d, All(d), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.NewInProcessClient(NewServer(reg, "test", "test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	req := mcp.InitializeRequest{}
+	req.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	req.Params.ClientInfo = mcp.Implementation{Name: "harness", Version: "1"}
+	if _, err := c.Initialize(ctx, req); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return &harness{t: t, fake: fake, url: ts.URL, client: c, reg: reg}, svc
+}
+
+func TestSearchContentEndToEnd(t *testing.T) {
+	fake := ncfake.New(ncfake.Options{})
+	fake.AddNote("admin", "Vendor terms", "The penalty clause applies after thirty days.", "Legal")
+	_ = fake.PutFile("admin", "/Documents/contract.txt", []byte("Section 9: penalty of 2% per week of delay."))
+	_ = fake.PutFile("admin", "/Misc/readme.txt", []byte("nothing"))
+	h, _ := newIndexHarness(t, fake, index.ServiceOptions{})
+
+	var out SearchContentOutput
+	h.ok("nc_search_content", map[string]any{"query": "penalty"}, &out)
+	if out.Via != "index" || out.IndexFreshAsOf == "" || out.Incomplete || len(out.SourcesPending) != 0 {
+		t.Errorf("freshness: %+v", out)
+	}
+	if len(out.Hits) != 1 || out.Hits[0].App != "notes" || !strings.Contains(out.Hits[0].Snippet, "**penalty**") || out.Hits[0].OpenWith != "nc_notes_get_note" {
+		t.Fatalf("hits before any folder is chosen: %+v", out.Hits)
+	}
+	// Opening the hit with the tool it names works.
+	var note map[string]any
+	h.ok(out.Hits[0].OpenWith, out.Hits[0].OpenArgs, &note)
+
+	// path_prefix on a folder not indexed yet starts indexing it.
+	out = SearchContentOutput{}
+	h.ok("nc_search_content", map[string]any{"query": "penalty", "path_prefix": "Documents"}, &out)
+	if len(out.Hits) != 1 || out.Hits[0].Path != "/Documents/contract.txt" || !strings.Contains(out.Note, "/Documents") {
+		t.Fatalf("path_prefix: %+v", out)
+	}
+	var read map[string]any
+	h.ok(out.Hits[0].OpenWith, out.Hits[0].OpenArgs, &read)
+
+	// apps and modified_after filter.
+	out = SearchContentOutput{}
+	h.ok("nc_search_content", map[string]any{"query": "penalty", "apps": []string{"files"}}, &out)
+	if len(out.Hits) != 1 || out.Hits[0].App != "files" {
+		t.Errorf("apps filter: %+v", out.Hits)
+	}
+	out = SearchContentOutput{}
+	h.ok("nc_search_content", map[string]any{"query": "penalty", "modified_after": time.Now().Add(48 * time.Hour).Format("2006-01-02")}, &out)
+	if len(out.Hits) != 0 {
+		t.Errorf("modified_after filter: %+v", out.Hits)
+	}
+
+	// A query FTS5 cannot parse is a sentence with a corrected example.
+	msg := h.fails("nc_search_content", map[string]any{"query": `"penalty AND`})
+	if !strings.Contains(msg, "not valid search syntax") || !strings.Contains(msg, `try "penalty"`) {
+		t.Errorf("syntax error message: %s", msg)
+	}
+	if msg := h.fails("nc_search_content", map[string]any{"query": "x", "path_prefix": "Nope"}); !strings.Contains(msg, "no folder /Nope") {
+		t.Errorf("missing folder: %s", msg)
+	}
+	if msg := h.fails("nc_search_content", map[string]any{"query": "x", "path_prefix": "Misc/readme.txt"}); !strings.Contains(msg, "is a file") {
+		t.Errorf("file as folder: %s", msg)
+	}
+	if msg := h.fails("nc_search_content", map[string]any{"query": "x", "apps": []string{"mail"}}); !strings.Contains(msg, "unknown app") {
+		t.Errorf("bad app: %s", msg)
+	}
+
+	var st IndexStatusOutput
+	h.ok("nc_index_status", nil, &st)
+	if st.Documents["notes"] != 1 || st.Documents["files"] != 1 || len(st.Folders) != 1 || st.Folders[0] != "/Documents" || len(st.Sources) != 5 {
+		t.Errorf("status: %+v", st)
+	}
+}
+
+func TestSearchContentNothingIndexedSaysHowToStart(t *testing.T) {
+	fake := ncfake.New(ncfake.Options{})
+	h, _ := newIndexHarness(t, fake, index.ServiceOptions{})
+	msg := h.fails("nc_search_content", map[string]any{"query": "anything"})
+	if !strings.Contains(msg, "index add Documents") || !strings.Contains(msg, "path_prefix") {
+		t.Errorf("empty index message: %s", msg)
+	}
+}
+
+// TestSearchContentFallsBackWhenIndexUnwritable: a cache directory that
+// cannot be written gives unified search results, saying so.
+func TestSearchContentFallsBackWhenIndexUnwritable(t *testing.T) {
+	// A file where the directory should be: unwritable even for root.
+	base := t.TempDir()
+	blocker := filepath.Join(base, "nextcloud-mcp")
+	if err := os.WriteFile(blocker, []byte("not a directory"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fake := ncfake.New(ncfake.Options{})
+	fake.AddSearchEntry("notes", ncfake.SearchEntry{Title: "Penalty clause", Subline: "Legal", ResourceURL: "/apps/notes/note/1"})
+	h, _ := newIndexHarness(t, fake, index.ServiceOptions{CacheBase: base})
+	var out SearchContentOutput
+	h.ok("nc_search_content", map[string]any{"query": "penalty"}, &out)
+	if out.Via != "unified_search" || !out.Incomplete || !strings.Contains(out.Note, "unified search") {
+		t.Errorf("fallback: %+v", out)
+	}
+	if len(out.Hits) == 0 || out.Hits[0].App != "notes" {
+		t.Errorf("fallback hits: %+v", out.Hits)
+	}
+}
+
+func TestIndexToolsHiddenWhenIndexOff(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	for _, n := range h.toolNames() {
+		if n == "nc_search_content" || n == "nc_index_status" {
+			t.Errorf("%s listed although the index is off", n)
+		}
+	}
+}
