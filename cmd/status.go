@@ -35,6 +35,7 @@ type statusReport struct {
 	OAuth          *oauthStatus           `json:"oauth,omitempty"`
 	Server         *serverStatus          `json:"server,omitempty"`
 	Toolsets       []string               `json:"toolsets,omitempty"`
+	ContextCost    *contextCost           `json:"context_cost,omitempty"`
 	LocalDirs      []string               `json:"local_dirs"`
 	Clients        []install.ClientStatus `json:"clients"`
 	Problems       []*statusProblem       `json:"problems"`
@@ -217,6 +218,7 @@ func (a *App) collectStatus(ctx context.Context) *statusReport {
 		a.checkServer(ctx, r, serverURL)
 	}
 	a.localDirsStatus(r)
+	r.ContextCost = a.contextCostOf(r.Toolsets)
 	r.Clients = a.clientEntries()
 	r.OK = len(r.Problems) == 0
 	return r
@@ -352,6 +354,9 @@ func printStatus(w io.Writer, r *statusReport) {
 	}
 	if len(r.Toolsets) > 0 {
 		line("Toolsets", "%s", strings.Join(r.Toolsets, ", "))
+	}
+	if r.ContextCost != nil {
+		line("Context cost", "%s", r.ContextCost)
 	}
 	if len(r.LocalDirs) > 0 {
 		line("Local folders", "%s (file transfers on)", strings.Join(r.LocalDirs, ", "))
