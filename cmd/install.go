@@ -192,6 +192,7 @@ func (a *App) runInstall(cmd *cobra.Command, deps installDeps, req installReques
 		}
 		req.extra = append(req.extra, dirs...)
 	}
+	req.extra, req.env = a.staticForClient(client, req.extra, req.env)
 	entry := install.NewEntry(binary, req.extra, req.env)
 
 	a.preflight(cmd, deps, client, req.extra)
