@@ -91,6 +91,9 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 	idx, stopIndex := startIndex(ctx, cfg, demo, deps.Extract, logger)
 	defer stopIndex()
 	deps.Index = idx
+	if demo && idx != nil {
+		defer warmIndex(ctx, idx, factory, logger)()
+	}
 	if !demo {
 		webhooks := newStoreWebhooks(cfg.ConfigDir)
 		defer webhooks.Close()

@@ -89,6 +89,10 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 	db.SetMaxOpenConns(4)
 	db.SetMaxIdleConns(2)
 	s.db = db
+	if err := enableWAL(ctx, db); err != nil {
+		db.Close()
+		return nil, describeOpenError(path, err)
+	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, describeOpenError(path, err)
@@ -148,16 +152,17 @@ func prepareFiles(dir, path string) error {
 	return nil
 }
 
-// dsn builds the SQLite URI: busy timeout first (it must precede the WAL
-// switch, which needs a lock), then WAL so readers never block the writer.
-// modeof gives the -wal file the database file's private mode.
+// dsn builds the SQLite URI: busy timeout first, so every later statement
+// waits for another process's lock. WAL, so readers never block the writer,
+// is switched on by enableWAL. modeof gives the -wal file the database
+// file's private mode.
 func dsn(path string) string {
 	p := filepath.ToSlash(path)
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p // Windows drive paths: file:/C:/...
 	}
 	// SQLite decodes %XX in URI parameters but not '+', so escape by hand.
-	q := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(wal)&_pragma=synchronous(normal)&_pragma=foreign_keys(on)&modeof=%s",
+	q := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=synchronous(normal)&_pragma=foreign_keys(on)&modeof=%s",
 		busyTimeout.Milliseconds(), uriEscape(path))
 	return "file:" + uriEscape(p) + "?" + q
 }
