@@ -47,7 +47,7 @@ func about(err error, format string, a ...any) error {
 // ErrorResult turns any failure into an isError result with one sentence
 // that says what failed, on which resource, the HTTP status, and what to do.
 func ErrorResult(err error) *mcp.CallToolResult {
-	return mcp.NewToolResultError(Explain(err))
+	return mcp.NewToolResultError(tidyErrorText(Explain(err)))
 }
 
 // Explain is the sentence ErrorResult uses.
@@ -88,7 +88,11 @@ func Explain(err error) string {
 		if errors.Is(err, nextcloud.ErrTooLarge) {
 			return fmt.Sprintf("The answer for %s is larger than this server reads into memory (%v): ask for less, for example with a limit or an offset window.", what, err)
 		}
-		return fmt.Sprintf("Failed on %s: %v.", what, strings.TrimSuffix(err.Error(), "."))
+		detail := err
+		if re != nil {
+			detail = re.Err // its Error() would name the resource twice
+		}
+		return fmt.Sprintf("Failed on %s: %v.", what, strings.TrimSuffix(detail.Error(), "."))
 	}
 	server := ""
 	if ne.Message != "" {

@@ -18,7 +18,7 @@ import (
 func NewServer(reg *Registry, version, instructions string) *server.MCPServer {
 	ready := make(chan struct{})
 	hooks := &server.Hooks{}
-	hooks.AddAfterCallTool(rewriteValidationError)
+	hooks.AddAfterCallTool(newArgExplainer(reg.Tools).afterCall)
 	hooks.AddOnRequestInitialization(func(ctx context.Context, _ any, message any) error {
 		select {
 		case <-ready:

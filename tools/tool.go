@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -146,7 +147,7 @@ func NewResultTool[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, ca
 func bindInput[In any](tool string, req mcp.CallToolRequest) (In, *mcp.CallToolResult) {
 	var in In
 	if err := req.BindArguments(&in); err != nil {
-		return in, mcp.NewToolResultError(fmt.Sprintf("The arguments of %s do not match its input schema (%v): fix them and call again.", tool, err))
+		return in, mcp.NewToolResultError(tidyErrorText(explainDecodeError(tool, reflect.TypeFor[In](), err)))
 	}
 	if v, ok := any(&in).(interface{ Validate() error }); ok {
 		if err := v.Validate(); err != nil {
