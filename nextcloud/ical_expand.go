@@ -1,6 +1,8 @@
 package nextcloud
 
 import (
+	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -12,6 +14,11 @@ import (
 // maxRecurrenceSteps bounds how far one series is walked, so a rule like
 // FREQ=MINUTELY without end cannot stall a listing.
 const maxRecurrenceSteps = 200000
+
+// maxSeriesOccurrences bounds how many occurrences of one series a window
+// yields: a minutely rule over a year would otherwise hold half a million
+// events in memory (found by FuzzRRule). A week of minutes still fits.
+const maxSeriesOccurrences = 12000
 
 // Overlaps reports whether e overlaps [from, to). Dates and floating times
 // are read as wall clock in loc. A zero-length event counts when it starts
@@ -100,10 +107,6 @@ func sortOccurrences(out []EventData) {
 
 // expandSeries walks the recurrence set of a master event.
 func expandSeries(mc *ical.Component, master EventData, changed []EventData, from, to time.Time, loc *time.Location, z *zoneResolver) ([]EventData, error) {
-	set, err := recurrenceSet(mc, master.Start, z)
-	if err != nil {
-		return nil, err
-	}
 	days := 0
 	length := master.End.Time.Sub(master.Start.Time)
 	if master.Start.AllDay {
@@ -114,9 +117,13 @@ func expandSeries(mc *ical.Component, master EventData, changed []EventData, fro
 	// each side and let Overlaps decide in loc.
 	lower := from.Add(-length).Add(-26 * time.Hour)
 	upper := to.Add(26 * time.Hour)
+	set, err := recurrenceSet(mc, master.Start, upper, z)
+	if err != nil {
+		return nil, err
+	}
 	next := set.Iterator()
 	var out []EventData
-	for step := 0; step < maxRecurrenceSteps; step++ {
+	for step := 0; step < maxRecurrenceSteps && len(out) < maxSeriesOccurrences; step++ {
 		t, ok := next()
 		if !ok || t.After(upper) {
 			break
@@ -147,10 +154,20 @@ func expandSeries(mc *ical.Component, master EventData, changed []EventData, fro
 	return out, nil
 }
 
-// recurrenceSet builds the series from RRULE, RDATE and EXDATE. DTSTART is
-// always the first instance, as RFC 5545 says, even when the rule would not
-// produce it.
-func recurrenceSet(mc *ical.Component, start CalTime, z *zoneResolver) (*rrule.Set, error) {
+// maxRecurrencePeriods bounds how many seconds or minutes a SECONDLY or
+// MINUTELY rule may have to walk from DTSTART to the window's end. rrule-go
+// visits every period, also those its BY parts filter out, and only stops by
+// itself in the year 9999: "FREQ=SECONDLY;BYSETPOS=5;BYSECOND=1" never ends
+// (found by FuzzRRule).
+const maxRecurrencePeriods = 2_000_000
+
+// ErrRecurrenceTooFine is a series too fine-grained to expand up to the window.
+var ErrRecurrenceTooFine = errors.New("recurrence rule too fine-grained to expand")
+
+// recurrenceSet builds the series from RRULE, RDATE and EXDATE, up to upper.
+// DTSTART is always the first instance, as RFC 5545 says, even when the rule
+// would not produce it.
+func recurrenceSet(mc *ical.Component, start CalTime, upper time.Time, z *zoneResolver) (*rrule.Set, error) {
 	set := &rrule.Set{}
 	set.DTStart(start.Time)
 	set.RDate(start.Time)
@@ -163,6 +180,14 @@ func recurrenceSet(mc *ical.Component, start CalTime, z *zoneResolver) (*rrule.S
 		if !opt.Until.IsZero() && start.AllDay {
 			// A date UNTIL includes its whole day.
 			opt.Until = opt.Until.Add(24*time.Hour - time.Second)
+		}
+		// Nothing after the window is read, so the rule may stop there at
+		// its next match instead of walking on.
+		if opt.Until.IsZero() || opt.Until.After(upper) {
+			opt.Until = upper
+		}
+		if err := checkRecurrenceWalk(opt, upper); err != nil {
+			return nil, err
 		}
 		r, err := rrule.NewRRule(*opt)
 		if err != nil {
@@ -189,6 +214,33 @@ func recurrenceSet(mc *ical.Component, start CalTime, z *zoneResolver) (*rrule.S
 		}
 	}
 	return set, nil
+}
+
+// checkRecurrenceWalk refuses rules rrule-go could walk without end: a
+// secondly or minutely rule more than maxRecurrencePeriods periods before
+// upper, and BYSETPOS on an hourly or finer rule, whose periods hold one
+// instant each so a position past it never matches and the walk (which
+// checks UNTIL only on a match) goes on to the year 9999.
+func checkRecurrenceWalk(opt *rrule.ROption, upper time.Time) error {
+	var unit time.Duration
+	switch opt.Freq {
+	case rrule.SECONDLY:
+		unit = time.Second
+	case rrule.MINUTELY:
+		unit = time.Minute
+	case rrule.HOURLY:
+		unit = time.Hour
+	default:
+		return nil
+	}
+	if len(opt.Bysetpos) > 0 {
+		return fmt.Errorf("%w: BYSETPOS on a %s rule", ErrRecurrenceTooFine, opt.Freq)
+	}
+	step := unit * time.Duration(max(opt.Interval, 1))
+	if periods := upper.Sub(opt.Dtstart) / step; periods > maxRecurrencePeriods {
+		return fmt.Errorf("%w: %s from %s would walk %d periods", ErrRecurrenceTooFine, opt.Freq, opt.Dtstart.Format(time.RFC3339), periods)
+	}
+	return nil
 }
 
 // alignToStart expresses an RDATE/EXDATE the way the series counts: a date
