@@ -3,11 +3,13 @@ package nextcloud
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -108,4 +110,54 @@ func fuzzCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// TestWriteRecordingSeeds copies small recorded bodies into testdata/fuzz,
+// so a fresh clone (without ../shared) fuzzes from real server answers too.
+// It runs only on request:
+//
+//	FUZZ_WRITE_SEEDS=1 go test ./nextcloud -run TestWriteRecordingSeeds
+func TestWriteRecordingSeeds(t *testing.T) {
+	if os.Getenv("FUZZ_WRITE_SEEDS") != "1" {
+		t.Skip("set FUZZ_WRITE_SEEDS=1 to rewrite the recorded seeds in testdata/fuzz")
+	}
+	write := func(target, name string, values ...string) {
+		dir := filepath.Join("testdata", "fuzz", target)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		data := "go test fuzz v1\n" + strings.Join(values, "\n") + "\n"
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const perTarget = 6
+	seeds := []struct {
+		target, area, want string
+		status             bool
+	}{
+		{"FuzzICalendar", "caldav", "BEGIN:VCALENDAR", false},
+		{"FuzzVCard", "carddav", "BEGIN:VCARD", false},
+		{"FuzzMultistatus", "webdav", "multistatus>", false},
+		{"FuzzMultistatus", "caldav", "multistatus>", false},
+		{"FuzzMultistatus", "carddav", "multistatus>", false},
+		{"FuzzOCSEnvelope", "sharing", `"ocs"`, true},
+		{"FuzzOCSEnvelope", "talk", `"ocs"`, true},
+		{"FuzzOCSEnvelope", "ocs", `"ocs"`, true},
+		{"FuzzNotesJSON", "notes", `"id"`, false},
+		{"FuzzDeckJSON", "deck", `"id"`, false},
+	}
+	for _, s := range seeds {
+		bodies := recordingBodies(s.area, s.want)
+		if len(bodies) == 0 {
+			t.Fatalf("no recordings for %s in %s", s.want, s.area)
+		}
+		for i, b := range bodies[:min(perTarget, len(bodies))] {
+			vals := []string{"[]byte(" + strconv.Quote(string(b)) + ")"}
+			if s.status {
+				vals = append([]string{"int(200)"}, vals...)
+			}
+			write(s.target, fmt.Sprintf("recorded-%s-%d", s.area, i), vals...)
+		}
+	}
 }

@@ -119,6 +119,10 @@ func TestBadArgumentsSweep(t *testing.T) {
 	}
 }
 
+// fmtVerbError is what fmt writes for a bad verb or argument count:
+// %!d(string=x), %!v(MISSING), %!(EXTRA int=1), %!(NOVERB).
+var fmtVerbError = regexp.MustCompile(`%!([a-zA-Z]?\(|\(EXTRA|\(NOVERB)`)
+
 var goTypeLeaks = []*regexp.Regexp{
 	regexp.MustCompile(`json: `),
 	regexp.MustCompile(`Go (struct|value)`),
@@ -141,7 +145,7 @@ func errorTextProblems(text string) []string {
 	if n := utf8.RuneCountInString(text); n > maxErrorChars {
 		out = append(out, fmt.Sprintf("error longer than %d characters", maxErrorChars))
 	}
-	if strings.Contains(text, "%!") {
+	if fmtVerbError.MatchString(text) {
 		out = append(out, "fmt verb error (%!) in the text")
 	}
 	if strings.ContainsFunc(text, func(r rune) bool { return r < 0x20 && r != '\n' || r == 0x7f }) {
