@@ -83,4 +83,3 @@ func FuzzErrorText(f *testing.F) {
 		}
 	})
 }
-

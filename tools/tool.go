@@ -135,7 +135,7 @@ func NewResultTool[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, ca
 		}
 		res, err := fn(ctx, &Call{Client: client, Request: req, Deps: d}, in)
 		if err != nil {
-			return ErrorResult(err), nil
+			return callErrorResult(err, !s.Hints.ReadOnly), nil
 		}
 		return res, nil
 	}

@@ -44,6 +44,9 @@ type Server struct {
 
 	mux *http.ServeMux
 
+	// netFaults sit in front of everything else (faults_modes.go).
+	netFaults netFaultList
+
 	notes     *notesApp
 	files     *filesApp
 	calendars *calendarsApp
@@ -152,7 +155,7 @@ func (s *Server) HasApp(app string) bool {
 }
 
 // Handler returns the HTTP handler of the fake.
-func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveNet) }
 
 // Start serves the fake on a loopback port; close it with Close on the result.
 func (s *Server) Start() *httptest.Server { return httptest.NewServer(s.Handler()) }
