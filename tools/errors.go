@@ -59,8 +59,11 @@ func ErrorResult(err error) *mcp.CallToolResult {
 func callErrorResult(err error, changesData bool) *mcp.CallToolResult {
 	msg := Explain(err)
 	if changesData {
-		if what, ok := outcomeUnknown(err); ok {
-			msg = fmt.Sprintf("%s, so it is not known whether the change was made: check %s (read or list it) before trying again; repeating it blindly could do it twice.", what, resourceOf(err))
+		if why, ok := outcomeUnknown(err); ok {
+			msg = fmt.Sprintf("%s, so it is not known whether the change was made: check %s (read or list it) before trying again; repeating it blindly could do it twice.", why, resourceOf(err))
+		}
+		if errors.Is(err, nextcloud.ErrNotAPI) {
+			msg = fmt.Sprintf("A web page came back for %s instead of Nextcloud's answer (a proxy, captive portal or sign-in page is in the way), so it is not known whether the change was made: check the server URL and the network, then check %[1]s before trying again.", resourceOf(err))
 		}
 	}
 	return mcp.NewToolResultError(tidyErrorText(msg))
@@ -72,12 +75,15 @@ func callErrorResult(err error, changesData bool) *mcp.CallToolResult {
 // client chose to stop and knows it.
 func outcomeUnknown(err error) (string, bool) {
 	what := resourceOf(err)
+	var ne *nextcloud.Error
 	switch {
+	case errors.As(err, &ne) && (ne.Status == http.StatusBadGateway || ne.Status == http.StatusGatewayTimeout):
+		return fmt.Sprintf("The proxy in front of Nextcloud lost the answer for %s (HTTP %d)", what, ne.Status), true
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Sprintf("Nextcloud did not answer in time for %s", what), true
 	case brokenConnection(err):
 		return fmt.Sprintf("The connection to Nextcloud broke during %s before the answer arrived", what), true
-	case unreadableAnswer(err), errors.Is(err, nextcloud.ErrNotAPI):
+	case unreadableAnswer(err):
 		return fmt.Sprintf("The answer for %s could not be read", what), true
 	}
 	return "", false
