@@ -66,6 +66,7 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 		webhooks := newStoreWebhooks(cfg.ConfigDir)
 		defer webhooks.Close()
 		deps.Webhooks = webhooks
+		deps.Capabilities = &storeCapabilities{st: webhooks, cfg: cfg, logger: logger}
 	}
 	reg, err := tools.NewRegistry(deps, toolsetsForMode(factory.Mode(), tools.All(deps)), tools.Options{ReadOnly: cfg.ReadOnly, Toolsets: cfg.Toolsets})
 	if err != nil {

@@ -52,6 +52,16 @@ var migrations = []string{
 	// 3: where an OAuth session is renewed, so the server refreshes without
 	// fetching the issuer's discovery document first.
 	`ALTER TABLE oauth_tokens ADD COLUMN token_url TEXT NOT NULL DEFAULT '';`,
+	// 4: reserved for the upload sessions of the transfers work (merged
+	// separately); this step only keeps the numbering.
+	`SELECT 1;`,
+	// 5: the last capabilities seen per account, so the tool list is known
+	// at start without asking the server first (capabilities.go).
+	`CREATE TABLE IF NOT EXISTS capabilities_cache (
+		account    TEXT PRIMARY KEY,
+		document   BLOB NOT NULL,
+		fetched_at INTEGER NOT NULL
+	);`,
 }
 
 // LatestSchemaVersion is the schema this binary writes.

@@ -24,14 +24,25 @@ type stdioRig struct {
 	mu      sync.Mutex
 	nextID  int
 	waiting map[int]chan map[string]any
+	// notifications the server sent, in order.
+	notifications chan map[string]any
+	// url is the fake's root.
+	url string
+	// initResult is the answer to initialize.
+	initResult map[string]any
 }
 
-func newStdioRig(t *testing.T, fake *ncfake.Server, workers int) *stdioRig {
+// newStdioRig serves the fake's demo user over stdio pipes; adjust changes
+// the deps before the registry is built.
+func newStdioRig(t *testing.T, fake *ncfake.Server, workers int, adjust ...func(*Deps)) *stdioRig {
 	t.Helper()
 	ts := fake.Start()
 	t.Cleanup(ts.Close)
 	f := auth.NewBasicFactory(ts.URL, ncfake.DemoUser, ncfake.DemoAppPassword, auth.ClientOptions{Version: "test"})
 	d := &Deps{Factory: f}
+	for _, a := range adjust {
+		a(d)
+	}
 	reg, err := NewRegistry(d, All(d), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -40,10 +51,11 @@ func newStdioRig(t *testing.T, fake *ncfake.Server, workers int) *stdioRig {
 	outR, outW := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	stdio := server.NewStdioServer(NewServer(reg, "test", "test"))
+	reg.Prefetch(ctx)
 	server.WithWorkerPoolSize(workers)(stdio)
 	go func() { _ = stdio.Listen(ctx, inR, outW) }()
 	t.Cleanup(func() { cancel(); inW.Close(); outW.Close() })
-	rig := &stdioRig{t: t, in: inW, waiting: map[int]chan map[string]any{}}
+	rig := &stdioRig{t: t, in: inW, waiting: map[int]chan map[string]any{}, notifications: make(chan map[string]any, 64), url: ts.URL}
 	go func() {
 		rd := bufio.NewReader(outR)
 		for {
@@ -57,7 +69,11 @@ func newStdioRig(t *testing.T, fake *ncfake.Server, workers int) *stdioRig {
 			}
 			id, ok := m["id"].(float64)
 			if !ok {
-				continue // a notification
+				select {
+				case rig.notifications <- m:
+				default:
+				}
+				continue
 			}
 			rig.mu.Lock()
 			ch := rig.waiting[int(id)]
@@ -69,7 +85,7 @@ func newStdioRig(t *testing.T, fake *ncfake.Server, workers int) *stdioRig {
 		}
 	}()
 	init := rig.send("initialize", map[string]any{"protocolVersion": "2025-06-18", "capabilities": map[string]any{}, "clientInfo": map[string]any{"name": "rig", "version": "1"}})
-	rig.wait(init, 5*time.Second)
+	rig.initResult, _ = rig.wait(init, 5*time.Second)["result"].(map[string]any)
 	rig.notify("notifications/initialized", nil)
 	return rig
 }
