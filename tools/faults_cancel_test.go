@@ -19,7 +19,7 @@ import (
 // stdioRig is the real stdio JSON-RPC server over pipes, with answers
 // routed to their callers by id so calls can overlap.
 type stdioRig struct {
-	t       *testing.T
+	t       testing.TB
 	in      io.Writer
 	mu      sync.Mutex
 	nextID  int
@@ -34,7 +34,7 @@ type stdioRig struct {
 
 // newStdioRig serves the fake's demo user over stdio pipes; adjust changes
 // the deps before the registry is built.
-func newStdioRig(t *testing.T, fake *ncfake.Server, workers int, adjust ...func(*Deps)) *stdioRig {
+func newStdioRig(t testing.TB, fake *ncfake.Server, workers int, adjust ...func(*Deps)) *stdioRig {
 	t.Helper()
 	ts := fake.Start()
 	t.Cleanup(ts.Close)
