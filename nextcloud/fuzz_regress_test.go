@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/teambition/rrule-go"
 )
 
 // Crashers and hangs the fuzz targets found, kept as ordinary tests. Their
@@ -57,15 +59,46 @@ func TestExpandMinutelyRuleIsBounded(t *testing.T) {
 // FuzzRRule: BYSETPOS past the one instant of a secondly period never
 // matches, and rrule-go walks on to the year 9999.
 func TestExpandRefusesEndlessRules(t *testing.T) {
-	for _, rule := range []string{"FREQ=SECONDLY;BYSETPOS=5;BYSECOND=1", "FREQ=MINUTELY;BYSETPOS=2", "FREQ=HOURLY;BYSETPOS=3", "FREQ=SECONDLY"} {
+	for _, rule := range []string{"FREQ=SECONDLY;BYSETPOS=5;BYSECOND=1", "FREQ=MINUTELY;BYSETPOS=2", "FREQ=HOURLY;BYSETPOS=3"} {
 		if _, err := expandWithin(t, rule, 5*time.Second); !errors.Is(err, ErrRecurrenceTooFine) {
 			t.Errorf("%s: %v, want ErrRecurrenceTooFine", rule, err)
 		}
 	}
-	// A rule that can never match ends within the bound, empty.
-	for _, rule := range []string{"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "FREQ=MINUTELY;BYMONTH=4;BYMONTHDAY=31"} {
-		if _, err := expandWithin(t, rule, 5*time.Second); err != nil {
-			t.Errorf("%s: %v", rule, err)
+	// A secondly series begun long before the window could not reach it.
+	cal, err := DecodeICS([]byte(strings.Replace(strings.Replace(seedEvent, "RRULE:FREQ=WEEKLY;COUNT=5", "RRULE:FREQ=SECONDLY", 1), "20260302T", "20250302T", 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ExpandEvents(cal, fuzzNow, fuzzNow.AddDate(0, 0, 1), time.UTC); !errors.Is(err, ErrRecurrenceTooFine) {
+		t.Errorf("secondly from a year before: %v, want ErrRecurrenceTooFine", err)
+	}
+	// A rule that can never match holds only its DTSTART, found at once
+	// (rrule-go alone walked these to the year 9999: 1.5 s each).
+	for _, rule := range []string{"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "FREQ=MINUTELY;BYMONTH=4;BYMONTHDAY=31", "FREQ=HOURLY;BYYEARDAY=366;BYMONTH=1"} {
+		evs, err := expandWithin(t, rule, time.Second)
+		if err != nil || len(evs) != 1 {
+			t.Errorf("%s: %d occurrences, %v; want DTSTART only", rule, len(evs), err)
+		}
+	}
+}
+
+func TestNeverMatches(t *testing.T) {
+	for rule, want := range map[string]bool{
+		"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30":     true,
+		"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29":     false,
+		"FREQ=MONTHLY;BYMONTH=4,6;BYMONTHDAY=-31": true,
+		"FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13":     false,
+		"FREQ=YEARLY;BYYEARDAY=366;BYMONTH=12":    false,
+		"FREQ=YEARLY;BYYEARDAY=-366;BYMONTH=2":    true,
+		"FREQ=WEEKLY;BYDAY=MO":                    false,
+		"FREQ=DAILY":                              false,
+	} {
+		opt, err := rrule.StrToROption(rule)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := neverMatches(opt); got != want {
+			t.Errorf("%s: %v, want %v", rule, got, want)
 		}
 	}
 }

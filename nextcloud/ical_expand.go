@@ -1,8 +1,6 @@
 package nextcloud
 
 import (
-	"errors"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -117,7 +115,7 @@ func expandSeries(mc *ical.Component, master EventData, changed []EventData, fro
 	// each side and let Overlaps decide in loc.
 	lower := from.Add(-length).Add(-26 * time.Hour)
 	upper := to.Add(26 * time.Hour)
-	set, err := recurrenceSet(mc, master.Start, upper, z)
+	set, err := recurrenceSet(mc, master.Start, lower, upper, z)
 	if err != nil {
 		return nil, err
 	}
@@ -154,20 +152,11 @@ func expandSeries(mc *ical.Component, master EventData, changed []EventData, fro
 	return out, nil
 }
 
-// maxRecurrencePeriods bounds how many seconds or minutes a SECONDLY or
-// MINUTELY rule may have to walk from DTSTART to the window's end. rrule-go
-// visits every period, also those its BY parts filter out, and only stops by
-// itself in the year 9999: "FREQ=SECONDLY;BYSETPOS=5;BYSECOND=1" never ends
-// (found by FuzzRRule).
-const maxRecurrencePeriods = 2_000_000
-
-// ErrRecurrenceTooFine is a series too fine-grained to expand up to the window.
-var ErrRecurrenceTooFine = errors.New("recurrence rule too fine-grained to expand")
-
-// recurrenceSet builds the series from RRULE, RDATE and EXDATE, up to upper.
+// recurrenceSet builds the series from RRULE, RDATE and EXDATE, for the
+// window [lower, upper].
 // DTSTART is always the first instance, as RFC 5545 says, even when the rule
 // would not produce it.
-func recurrenceSet(mc *ical.Component, start CalTime, upper time.Time, z *zoneResolver) (*rrule.Set, error) {
+func recurrenceSet(mc *ical.Component, start CalTime, lower, upper time.Time, z *zoneResolver) (*rrule.Set, error) {
 	set := &rrule.Set{}
 	set.DTStart(start.Time)
 	set.RDate(start.Time)
@@ -186,8 +175,11 @@ func recurrenceSet(mc *ical.Component, start CalTime, upper time.Time, z *zoneRe
 		if opt.Until.IsZero() || opt.Until.After(upper) {
 			opt.Until = upper
 		}
-		if err := checkRecurrenceWalk(opt, upper); err != nil {
+		if err := checkRecurrenceWalk(opt, lower); err != nil {
 			return nil, err
+		}
+		if neverMatches(opt) {
+			continue // DTSTART (and any RDATE) is all the series holds
 		}
 		r, err := rrule.NewRRule(*opt)
 		if err != nil {
@@ -214,33 +206,6 @@ func recurrenceSet(mc *ical.Component, start CalTime, upper time.Time, z *zoneRe
 		}
 	}
 	return set, nil
-}
-
-// checkRecurrenceWalk refuses rules rrule-go could walk without end: a
-// secondly or minutely rule more than maxRecurrencePeriods periods before
-// upper, and BYSETPOS on an hourly or finer rule, whose periods hold one
-// instant each so a position past it never matches and the walk (which
-// checks UNTIL only on a match) goes on to the year 9999.
-func checkRecurrenceWalk(opt *rrule.ROption, upper time.Time) error {
-	var unit time.Duration
-	switch opt.Freq {
-	case rrule.SECONDLY:
-		unit = time.Second
-	case rrule.MINUTELY:
-		unit = time.Minute
-	case rrule.HOURLY:
-		unit = time.Hour
-	default:
-		return nil
-	}
-	if len(opt.Bysetpos) > 0 {
-		return fmt.Errorf("%w: BYSETPOS on a %s rule", ErrRecurrenceTooFine, opt.Freq)
-	}
-	step := unit * time.Duration(max(opt.Interval, 1))
-	if periods := upper.Sub(opt.Dtstart) / step; periods > maxRecurrencePeriods {
-		return fmt.Errorf("%w: %s from %s would walk %d periods", ErrRecurrenceTooFine, opt.Freq, opt.Dtstart.Format(time.RFC3339), periods)
-	}
-	return nil
 }
 
 // alignToStart expresses an RDATE/EXDATE the way the series counts: a date
