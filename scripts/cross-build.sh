@@ -21,6 +21,6 @@ done
 # go vet per OS, after that OS's build so the compiled packages are reused.
 for t in darwin/arm64 windows/amd64; do
   start=$SECONDS
-  GOOS=${t%/*} GOARCH=${t#*/} CGO_ENABLED=0 go vet ./...
+  GOOS=${t%/*} GOARCH=${t#*/} CGO_ENABLED=0 go vet -trimpath ./...
   echo "vet $t in $((SECONDS - start))s"
 done
