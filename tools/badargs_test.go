@@ -53,6 +53,9 @@ func TestBadArgumentsSweep(t *testing.T) {
 		mu       sync.Mutex
 		problems = map[string][]string{} // problem → examples
 		errs     int
+		// slowest is the longest call, for the log.
+		slowest      time.Duration
+		slowestLabel string
 	)
 	report := func(problem, example string) {
 		mu.Lock()
@@ -73,9 +76,15 @@ func TestBadArgumentsSweep(t *testing.T) {
 				req := mcp.CallToolRequest{}
 				req.Params.Name = j.tool
 				req.Params.Arguments = j.c.args
+				start := time.Now()
 				res, err := h.client.CallTool(ctx, req)
 				timedOut := ctx.Err() != nil
 				cancel()
+				mu.Lock()
+				if took := time.Since(start); took > slowest {
+					slowest, slowestLabel = took, label
+				}
+				mu.Unlock()
 				switch {
 				case timedOut:
 					report("hang (no answer within 20 s)", label)
@@ -102,7 +111,7 @@ func TestBadArgumentsSweep(t *testing.T) {
 	}
 	close(work)
 	wg.Wait()
-	t.Logf("%d calls answered isError", errs)
+	t.Logf("%d calls answered isError; the slowest took %v (%s)", errs, slowest.Round(time.Millisecond), slowestLabel)
 	var keys []string
 	for k := range problems {
 		keys = append(keys, k)
