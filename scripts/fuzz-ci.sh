@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 fuzztime=${FUZZTIME:-10s}
 pkgs=("$@")
 if [ ${#pkgs[@]} -eq 0 ]; then
-  mapfile -t pkgs < <(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u)
+  mapfile -t pkgs < <(grep -rl --include='*_test.go' --exclude-dir=node_modules '^func Fuzz' . | xargs -n1 dirname | sort -u)
 fi
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT

@@ -430,3 +430,16 @@ func with(base map[string]any, k string, v any) map[string]any {
 	out[k] = v
 	return out
 }
+
+// A number beyond float64 (1e400) fails in mcp-go's JSON-RPC parser before
+// any tool runs: the client gets a JSON-RPC error, and the server goes on.
+func TestNumberBeyondFloat64IsOnlyAProtocolError(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "nc_notes_get_note"
+	req.Params.Arguments = map[string]any{"note_id": json.Number("1e400")}
+	if _, err := h.client.CallTool(context.Background(), req); err == nil {
+		t.Error("1e400 reached the tool")
+	}
+	h.ok("nc_notes_list_notes", map[string]any{}, nil)
+}
