@@ -98,6 +98,7 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 		webhooks := newStoreWebhooks(cfg.ConfigDir)
 		defer webhooks.Close()
 		deps.Webhooks = webhooks
+		deps.Capabilities = &storeCapabilities{st: webhooks, cfg: cfg, logger: logger}
 	}
 	roots, err := localfs.New(cfg.LocalDirs)
 	if err != nil {

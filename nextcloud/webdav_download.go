@@ -68,7 +68,7 @@ func (c *Client) Download(ctx context.Context, p string, sink DownloadSink, o Do
 	var lastErr error
 	for attempt := 1; attempt <= downloadAttempts; attempt++ {
 		if attempt > 1 {
-			if err := sleepCtx(ctx, c.retry.backoff(attempt-1, nil)); err != nil {
+			if err := sleepCtx(ctx, c.retry.delay(attempt-1)); err != nil {
 				return nil, err
 			}
 		}

@@ -515,7 +515,7 @@ func (pl *chunkPlan) sendNext(ctx context.Context) error {
 	var lastErr error
 	for attempt := 1; attempt <= chunkAttempts; attempt++ {
 		if attempt > 1 {
-			if err := sleepCtx(ctx, pl.c.retry.backoff(attempt-1, nil)); err != nil {
+			if err := sleepCtx(ctx, pl.c.retry.delay(attempt-1)); err != nil {
 				<-hashed
 				return err
 			}

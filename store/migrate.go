@@ -67,6 +67,13 @@ var migrations = []string{
 		PRIMARY KEY (local_path, destination)
 	);
 	CREATE INDEX IF NOT EXISTS upload_sessions_updated ON upload_sessions(updated_at);`,
+	// 5: the last capabilities seen per account, so the tool list is known
+	// at start without asking the server first (capabilities.go).
+	`CREATE TABLE IF NOT EXISTS capabilities_cache (
+		account    TEXT PRIMARY KEY,
+		document   BLOB NOT NULL,
+		fetched_at INTEGER NOT NULL
+	);`,
 }
 
 // LatestSchemaVersion is the schema this binary writes.

@@ -120,10 +120,8 @@ func prepareFiles(dir, path string) error {
 	if !fi.IsDir() {
 		return fmt.Errorf("open store %s: %s is not a directory; set NEXTCLOUD_MCP_CONFIG_DIR to a directory", path, dir)
 	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		if err := os.Chmod(dir, 0o700); err != nil {
-			return fmt.Errorf("open store %s: cannot make %s private (0700): %w", path, dir, err)
-		}
+	if err := privateDir(dir, fi.Mode()); err != nil {
+		return fmt.Errorf("open store %s: cannot make %s private (0700): %w", path, dir, err)
 	}
 	probe, err := os.CreateTemp(dir, ".write-probe-*")
 	if err != nil {
@@ -144,10 +142,8 @@ func prepareFiles(dir, path string) error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("open store %s: not a regular file; move it away", path)
 	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		if err := f.Chmod(0o600); err != nil {
-			return fmt.Errorf("open store %s: cannot make the file private (0600): %w", path, err)
-		}
+	if err := privateFile(f, fi.Mode()); err != nil {
+		return fmt.Errorf("open store %s: cannot make the file private (0600): %w", path, err)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -136,7 +137,7 @@ func NewResultTool[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, ca
 		}
 		res, err := fn(ctx, &Call{Client: client, Request: req, Deps: d}, in)
 		if err != nil {
-			return ErrorResult(err), nil
+			return callErrorResult(err, !s.Hints.ReadOnly), nil
 		}
 		return res, nil
 	}
@@ -151,7 +152,7 @@ func bindInput[In any](tool string, req mcp.CallToolRequest) (In, *mcp.CallToolR
 		return in, bad
 	}
 	if err := req.BindArguments(&in); err != nil {
-		return in, mcp.NewToolResultError(fmt.Sprintf("The arguments of %s do not match its input schema (%v): fix them and call again.", tool, err))
+		return in, mcp.NewToolResultError(tidyErrorText(explainDecodeError(tool, reflect.TypeFor[In](), err)))
 	}
 	if v, ok := any(&in).(interface{ Validate() error }); ok {
 		if err := v.Validate(); err != nil {
