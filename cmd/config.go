@@ -53,6 +53,9 @@ type Config struct {
 	// AuditLog is the file calls that change data are logged to
 	// (--audit-log, NEXTCLOUD_MCP_AUDIT_LOG), absolute; "" logs nothing.
 	AuditLog string
+	// DynamicToolsets starts serve with a small core and lets the model turn
+	// toolsets on (stdio only).
+	DynamicToolsets bool
 }
 
 // HasEnvCredentials reports whether both halves of the env BasicAuth pair are set.
@@ -67,6 +70,7 @@ type globalFlags struct {
 	caFile    string
 	readOnly  bool
 	toolsets  string
+	dynamic   bool
 	logFile   string
 	logLevel  string
 	noIndex   bool
@@ -83,6 +87,7 @@ func (g *globalFlags) bind(cmd *cobra.Command) {
 	f.StringVar(&g.caFile, "ca-file", "", "PEM file with extra CA certificates to trust (env NEXTCLOUD_CA_BUNDLE)")
 	f.BoolVar(&g.readOnly, "read-only", false, "expose only tools that never change data (env NEXTCLOUD_MCP_READ_ONLY)")
 	f.StringVar(&g.toolsets, "toolsets", "", "comma list of apps to expose, e.g. notes,files (env NEXTCLOUD_MCP_TOOLSETS)")
+	f.BoolVar(&g.dynamic, "dynamic-toolsets", false, "start with search and sign-in tools only; the model turns toolsets on as needed (env NEXTCLOUD_MCP_DYNAMIC_TOOLSETS; stdio only)")
 	f.StringVar(&g.logFile, "log-file", "", "write JSON logs to this file instead of text to stderr (env NEXTCLOUD_MCP_LOG_FILE)")
 	f.StringVar(&g.logLevel, "log-level", "", "debug, info, warn or error (env NEXTCLOUD_MCP_LOG_LEVEL)")
 	f.BoolVar(&g.noIndex, "no-index", false, "turn the local content index off: no nc_search_content (env NEXTCLOUD_MCP_INDEX=off)")
@@ -153,6 +158,16 @@ func (g *globalFlags) resolve(cmd *cobra.Command, getenv func(string) string) (*
 			return nil, usageError("NEXTCLOUD_MCP_READ_ONLY=%q is not a boolean: use true or false", v)
 		}
 		c.ReadOnly = ro
+	}
+
+	if changed("dynamic-toolsets") {
+		c.DynamicToolsets = g.dynamic
+	} else if v := getenv("NEXTCLOUD_MCP_DYNAMIC_TOOLSETS"); v != "" {
+		dyn, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, usageError("NEXTCLOUD_MCP_DYNAMIC_TOOLSETS=%q is not a boolean: use true or false", v)
+		}
+		c.DynamicToolsets = dyn
 	}
 
 	for _, t := range strings.Split(pick("toolsets", g.toolsets, "NEXTCLOUD_MCP_TOOLSETS"), ",") {

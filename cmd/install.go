@@ -196,6 +196,7 @@ func (a *App) runInstall(cmd *cobra.Command, deps installDeps, req installReques
 	if err := checkServeSelection(req.extra); err != nil {
 		return err
 	}
+	req.extra, req.env = a.staticForClient(client, req.extra, req.env)
 	entry := install.NewEntry(binary, req.extra, req.env)
 
 	a.preflight(cmd, deps, client, req.extra)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"os/exec"
-	"runtime"
 )
 
 // openBrowser shows the URL in the user's browser, through App.OpenBrowser
@@ -22,17 +21,11 @@ func (a *App) openBrowser(ctx context.Context, raw string) error {
 	return systemOpenBrowser(u.String())
 }
 
-// systemOpenBrowser starts the platform's URL opener and does not wait for it.
+// systemOpenBrowser starts the platform's URL opener (browser_*.go) and
+// does not wait for it.
 func systemOpenBrowser(u string) error {
-	var c *exec.Cmd
-	switch runtime.GOOS {
-	case "darwin":
-		c = exec.Command("open", u)
-	case "windows":
-		c = exec.Command("rundll32", "url.dll,FileProtocolHandler", u)
-	default:
-		c = exec.Command("xdg-open", u)
-	}
+	name, args := browserCommand(u)
+	c := exec.Command(name, args...)
 	if err := c.Start(); err != nil {
 		return err
 	}

@@ -38,6 +38,9 @@ func newServeCmd(a *App) *cobra.Command {
 				if demo {
 					return usageError("--demo serves stdio only: drop --demo, or --http")
 				}
+				if a.cfg.DynamicToolsets {
+					return usageError("--dynamic-toolsets works over stdio only (HTTP mode serves a fixed tool list): drop it, and narrow the tools with --toolsets")
+				}
 				return a.serveHTTPLogged(cmd.Context(), hc)
 			}
 			return a.serve(cmd.Context(), demo, workers)
@@ -50,10 +53,16 @@ func newServeCmd(a *App) *cobra.Command {
 }
 
 // instructionsBase is what the server tells every client, in stdio and HTTP mode.
-const instructionsBase = `This server reaches the user's own Nextcloud. Tools are named nc_<app>_<verb>: notes, files (WebDAV), and any other app the server has installed.
-Writes are conflict-safe: reads return an etag; pass it back when updating (notes, files) so a concurrent change is never overwritten. A 412 result means the item changed: re-read it and retry with the new etag. File writes never replace an existing file unless you pass its etag (if_match) or overwrite=true.
-Errors come back as results with one sentence saying what to do.
-` + tools.SafetyInstructions
+const instructionsBase = `This server reaches the user's own Nextcloud. Tools are named nc_<app>_<verb>. What every tool shares:
+- Ids and names come from the app's list tools (calendar_name from nc_calendar_list_calendars, board_id from nc_deck_list_boards...).
+- Paths are relative to the user's files root, like Documents/report.pdf; / or nothing is the root.
+- Times: RFC 3339 with offset, a local time (2026-03-29T09:00) with an IANA timezone (default UTC), or a date (YYYY-MM-DD) for whole days. Ends are exclusive.
+- Updates change only the fields given; a list given replaces the old list; an empty string clears a field.
+- Writes are conflict-safe: reads return an etag; pass it back (etag or if_match) and a changed item is not overwritten. A 412 result means it changed: re-read and retry. File writes never replace a file without its etag or overwrite=true.
+- Paging: limit caps a result; pass next_offset, next_cursor or next_since_id from a result to continue.
+- Deleting, sending, sharing and publishing reach other people or cannot be undone: confirm with the user first.
+- Errors come back as results with one sentence saying what to do.
+- ` + tools.SafetyInstructions
 
 func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 	cfg := a.cfg
@@ -92,10 +101,14 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 	idx, stopIndex := startIndex(ctx, cfg, demo, deps.Extract, logger)
 	defer stopIndex()
 	deps.Index = idx
+	if demo && idx != nil {
+		defer warmIndex(ctx, idx, factory, logger)()
+	}
 	if !demo {
 		webhooks := newStoreWebhooks(cfg.ConfigDir)
 		defer webhooks.Close()
 		deps.Webhooks = webhooks
+		deps.Capabilities = &storeCapabilities{st: webhooks, cfg: cfg, logger: logger}
 	}
 	roots, err := localfs.New(cfg.LocalDirs)
 	if err != nil {
@@ -111,7 +124,9 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 			deps.UploadSessions = uploads
 		}
 	}
-	reg, err := tools.NewRegistry(deps, toolsetsForMode(factory.Mode(), tools.All(deps)), cfg.selection())
+	opts := cfg.selection()
+	opts.Dynamic = cfg.DynamicToolsets
+	reg, err := tools.NewRegistry(deps, toolsetsForMode(factory.Mode(), tools.All(deps)), opts)
 	if err != nil {
 		return &ExitError{Code: ExitUsage, Err: err}
 	}
@@ -119,7 +134,7 @@ func (a *App) serve(ctx context.Context, demo bool, workers int) error {
 
 	reg.Prefetch(ctx)
 	logger.Info("serving MCP on stdio", "version", Build().Version, "mode", factory.Mode(), "tools", len(reg.Tools()), "read_only", cfg.ReadOnly,
-		"confirm", cfg.Confirm, "lockdown", cfg.Lockdown)
+		"dynamic_toolsets", cfg.DynamicToolsets, "confirm", cfg.Confirm, "lockdown", cfg.Lockdown)
 
 	stdio := server.NewStdioServer(s)
 	stdio.SetErrorLogger(log.New(slogWriter{logger}, "", 0))

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
 	"github.com/nextcloud-mcp/nextcloud-mcp/extract"
 	"github.com/nextcloud-mcp/nextcloud-mcp/index"
 )
@@ -44,4 +45,24 @@ func startIndex(ctx context.Context, cfg *Config, demo bool, x *extract.Extracto
 		_ = svc.Close()
 		cleanup()
 	}
+}
+
+// warmIndex starts the index's first sync in the background, so the demo's
+// first content search finds a warm index instead of starting the sync
+// itself (reading the sample PDFs takes seconds, the first one compiles
+// the PDF engine). It returns at once; the returned func waits until the
+// sync was handed to the index, so the index is not closed under it.
+func warmIndex(ctx context.Context, idx *index.Service, f auth.Factory, logger *slog.Logger) (wait func()) {
+	started := make(chan struct{})
+	go func() {
+		defer close(started)
+		c, err := f.Client(ctx)
+		if err == nil {
+			err = idx.Refresh(ctx, c)
+		}
+		if err != nil && ctx.Err() == nil {
+			logger.Warn("could not start indexing the demo data", "err", err)
+		}
+	}()
+	return func() { <-started }
 }

@@ -67,6 +67,13 @@ func startServe(t *testing.T, env map[string]string, args ...string) *stdioSessi
 	t.Cleanup(func() {
 		cancel()
 		inW.Close()
+		// The server writes in the config dir (the capability cache) until
+		// it stops; the temp dir is removed after this.
+		select {
+		case code := <-s.done:
+			s.done <- code
+		case <-time.After(5 * time.Second):
+		}
 	})
 	return s
 }

@@ -36,6 +36,7 @@ type statusReport struct {
 	Server         *serverStatus          `json:"server,omitempty"`
 	Toolsets       []string               `json:"toolsets,omitempty"`
 	Selection      *selectionStatus       `json:"selection,omitempty"`
+	ContextCost    *contextCost           `json:"context_cost,omitempty"`
 	LocalDirs      []string               `json:"local_dirs"`
 	Clients        []install.ClientStatus `json:"clients"`
 	Problems       []*statusProblem       `json:"problems"`
@@ -219,6 +220,7 @@ func (a *App) collectStatus(ctx context.Context) *statusReport {
 	}
 	a.localDirsStatus(r)
 	a.selectionStatusOf(r)
+	r.ContextCost = a.contextCostOf(r.Toolsets)
 	r.Clients = a.clientEntries()
 	r.OK = len(r.Problems) == 0
 	return r
@@ -356,6 +358,9 @@ func printStatus(w io.Writer, r *statusReport) {
 		line("Toolsets", "%s", strings.Join(r.Toolsets, ", "))
 	}
 	printSelection(line, r.Selection)
+	if r.ContextCost != nil {
+		line("Context cost", "%s", r.ContextCost)
+	}
 	if len(r.LocalDirs) > 0 {
 		line("Local folders", "%s (file transfers on)", strings.Join(r.LocalDirs, ", "))
 	} else {

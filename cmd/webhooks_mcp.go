@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
@@ -15,9 +16,12 @@ import (
 type storeWebhooks struct {
 	dir string
 
-	mu sync.Mutex
-	s  *store.Store
+	mu     sync.Mutex
+	s      *store.Store
+	closed bool // after Close nothing opens the store again
 }
+
+var errStoreClosed = errors.New("the server is shutting down")
 
 func newStoreWebhooks(dir string) *storeWebhooks { return &storeWebhooks{dir: dir} }
 
@@ -42,6 +46,9 @@ func (w *storeWebhooks) open(ctx context.Context) (*store.Store, error) {
 	if w.s != nil {
 		return w.s, nil
 	}
+	if w.closed {
+		return nil, errStoreClosed
+	}
 	s, err := store.Open(ctx, w.dir)
 	if err != nil {
 		return nil, err
@@ -54,6 +61,7 @@ func (w *storeWebhooks) open(ctx context.Context) (*store.Store, error) {
 func (w *storeWebhooks) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.closed = true
 	if w.s == nil {
 		return nil
 	}

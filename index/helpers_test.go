@@ -54,6 +54,25 @@ func (e *env) dav(method, path, body string) {
 	}
 }
 
+// taskList creates the task list at taskHome: a stock Nextcloud's
+// "personal" calendar refuses VTODO, so tasks need a calendar of their own.
+func (e *env) taskList() {
+	e.t.Helper()
+	if _, err := e.c.CreateCalendar(context.Background(), "tasks", nextcloud.NewCalendar{DisplayName: "Tasks", Components: []string{"VTODO"}}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// changeFile replaces a file's content the way our own client writes
+// (X-OC-Mtime past the file's mtime), so the file gets a new etag even
+// within the second of its last change, as on a real server.
+func (e *env) changeFile(p, content string) {
+	e.t.Helper()
+	if _, err := e.c.WriteFile(context.Background(), p, []byte(content), nextcloud.WriteOptions{}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 func (e *env) putFile(p, content string) {
 	e.t.Helper()
 	if err := e.fake.PutFile("admin", p, []byte(content)); err != nil {

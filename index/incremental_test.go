@@ -19,19 +19,23 @@ func TestFilesIncremental(t *testing.T) {
 	e.putFile("/Docs/Old/deep/d.txt", "dingo")
 	e.putFile("/Docs/big.txt", strings.Repeat("x", 2000))
 	e.putFile("/Docs/pic.jpg", "\xff\xd8\xff")
-	e.putFile("/Docs/report.pdf", "%PDF-1.4 not really")
+	e.putFile("/Docs/report.pdf", string(ncfake.TextPDF("Quarterly turnover of the pangolin division")))
+	e.putFile("/Docs/broken.pdf", "%PDF-1.4 not really")
 	e.putFile("/Other/e.txt", "echidna")
 	e.ix.AddFolder("Docs")
 	e.sync(SourceFiles)
-	if c := e.count(SourceFiles); c != 4 {
-		t.Fatalf("indexed %d files, want 4", c)
+	if c := e.count(SourceFiles); c != 5 {
+		t.Fatalf("indexed %d files, want 5", c)
+	}
+	if hits := e.search(Query{Text: "pangolin"}); len(hits) != 1 || hits[0].Key != "/Docs/report.pdf" {
+		t.Errorf("text of the PDF: %v", keys(hits))
 	}
 	st, _ := e.ix.Status(ctx)
 	kinds := map[string]int{}
 	for _, g := range st.Skipped {
 		kinds[g.Kind] = g.Count
 	}
-	if kinds[SkipTooLarge] != 1 || kinds[SkipNoText] != 2 {
+	if kinds[SkipTooLarge] != 1 || kinds[SkipNoText] != 1 || kinds[SkipFailed] != 1 {
 		t.Errorf("skipped %+v", st.Skipped)
 	}
 
@@ -45,7 +49,7 @@ func TestFilesIncremental(t *testing.T) {
 		}
 		return n
 	}
-	e.putFile("/Docs/a.txt", "anteater")
+	e.changeFile("/Docs/a.txt", "anteater")
 	if err := e.c.Delete(ctx, "/Docs/b.txt"); err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +120,7 @@ func TestFilesNoChangeIsOneRequestPerFolder(t *testing.T) {
 		t.Errorf("no-change files sync made %d requests, want 2 (one per chosen folder)", n)
 	}
 	// One changed file deep down: the walk follows only the changed path.
-	e.putFile("/A/subc/fc.txt", "changed")
+	e.changeFile("/A/subc/fc.txt", "changed")
 	from = len(e.fake.Requests())
 	e.sync(SourceFiles)
 	if n := len(e.fake.Requests()) - from; n != 5 {
@@ -129,7 +133,8 @@ func TestCalendarIncrementalAndRefusedToken(t *testing.T) {
 	ctx := context.Background()
 	e.dav("PUT", calHome+"a.ics", ics("a", "VEVENT", "Dentist appointment", ""))
 	e.dav("PUT", calHome+"b.ics", ics("b", "VEVENT", "Board meeting", ""))
-	e.dav("PUT", calHome+"t.ics", ics("t", "VTODO", "Water the plants", ""))
+	e.taskList()
+	e.dav("PUT", taskHome+"t.ics", ics("t", "VTODO", "Water the plants", ""))
 	e.sync(SourceCalendar)
 	if c := e.count(SourceCalendar); c != 3 {
 		t.Fatalf("%d calendar docs", c)
@@ -152,13 +157,13 @@ func TestCalendarIncrementalAndRefusedToken(t *testing.T) {
 
 	// The server forgets our token (Sabre answers 403 InvalidSyncToken):
 	// a full resync still removes what was deleted meanwhile.
-	e.dav("DELETE", calHome+"t.ics", "")
+	e.dav("DELETE", taskHome+"t.ics", "")
 	e.dav("PUT", calHome+"c.ics", ics("c", "VEVENT", "Concert tickets", ""))
 	if err := e.ix.acquireLease(ctx); err != nil {
 		t.Fatal(err)
 	}
 	err := e.ix.write(ctx, func(tx *sql.Tx) error {
-		return saveState(ctx, tx, SourceCalendar, davState{Tokens: map[string]string{calHome: "not-a-sync-token"}})
+		return saveState(ctx, tx, SourceCalendar, davState{Tokens: map[string]string{calHome: "not-a-sync-token", taskHome: "not-a-sync-token"}})
 	})
 	e.ix.releaseLease()
 	if err != nil {

@@ -282,7 +282,7 @@ func (ix *Index) open(ctx context.Context) error {
 		ix.setDB(db)
 		return nil
 	}
-	if errors.Is(err, ErrUnwritable) {
+	if errors.Is(err, ErrUnwritable) || isBusy(err) || ctx.Err() != nil {
 		return err
 	}
 	reason := err
@@ -323,6 +323,10 @@ func (ix *Index) openFile(ctx context.Context) (*sql.DB, error) {
 	}
 	db.SetMaxOpenConns(4)
 	db.SetMaxIdleConns(2)
+	if err := enableWAL(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open index %s: %w", ix.path, err)
+	}
 	if err := migrate(ctx, db, ix.opts); err != nil {
 		db.Close()
 		if isUnwritable(err) {
@@ -338,7 +342,8 @@ func (ix *Index) dsn() string {
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p
 	}
-	q := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(wal)&_pragma=synchronous(normal)&modeof=%s",
+	// WAL is switched on by enableWAL, which survives concurrent opens.
+	q := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=synchronous(normal)&modeof=%s",
 		busyTimeout.Milliseconds(), uriEscape(ix.path))
 	if ix.opts.MaxPageCount > 0 {
 		q += fmt.Sprintf("&_pragma=max_page_count(%d)", ix.opts.MaxPageCount)

@@ -45,16 +45,16 @@ var rankingNotes = [][3]string{ // title, content, category
 }
 
 var rankingObjects = map[string]string{
-	calHome + "dentist.ics":  ics("r-dentist", "VEVENT", "Dentist appointment", "DESCRIPTION:Dr. Meier\\, bring the insurance card\r\nLOCATION:Praxis am Markt\r\n"),
-	calHome + "review.ics":   ics("r-review", "VEVENT", "Quarterly review", "DESCRIPTION:Bring the summary PDF\\; discuss revenue and churn\r\nATTENDEE;CN=Priya Natarajan:mailto:priya@designstudio.example\r\n"),
-	calHome + "lisbon.ics":   ics("r-lisbon", "VEVENT", "Flight to Lisbon", "DESCRIPTION:TP 537\\, seat 14A\r\nLOCATION:BER Terminal 1\r\n"),
-	calHome + "school.ics":   ics("r-school", "VEVENT", "Parent-teacher conference", "LOCATION:Room 204\r\n"),
-	calHome + "passport.ics": ics("r-passport", "VTODO", "Renew passport", "DESCRIPTION:Book an appointment at the Bürgeramt\r\n"),
-	calHome + "tax.ics":      ics("r-tax", "VTODO", "File tax return", "DESCRIPTION:Deadline July 31\r\n"),
-	abHome + "jonas.vcf":     vcf("r-jonas", "Jonas Becker", "EMAIL:jonas.becker@example.de\r\nORG:Becker Elektrotechnik\r\nNOTE:electrician\\, fixed the fuse box\r\n"),
-	abHome + "priya.vcf":     vcf("r-priya", "Priya Natarajan", "EMAIL:priya@designstudio.example\r\nORG:Design Studio\r\nTITLE:Art director\r\n"),
-	abHome + "meier.vcf":     vcf("r-meier", "Dr. Anna Meier", "ORG:Praxis am Markt\r\nNOTE:Dentist\r\n"),
-	abHome + "zhang.vcf":     vcf("r-zhang", "Zhang Wei", "EMAIL:zhang.wei@example.cn\r\nNOTE:北京 供应商\r\n"),
+	calHome + "dentist.ics":   ics("r-dentist", "VEVENT", "Dentist appointment", "DESCRIPTION:Dr. Meier\\, bring the insurance card\r\nLOCATION:Praxis am Markt\r\n"),
+	calHome + "review.ics":    ics("r-review", "VEVENT", "Quarterly review", "DESCRIPTION:Bring the summary PDF\\; discuss revenue and churn\r\nATTENDEE;CN=Priya Natarajan:mailto:priya@designstudio.example\r\n"),
+	calHome + "lisbon.ics":    ics("r-lisbon", "VEVENT", "Flight to Lisbon", "DESCRIPTION:TP 537\\, seat 14A\r\nLOCATION:BER Terminal 1\r\n"),
+	calHome + "school.ics":    ics("r-school", "VEVENT", "Parent-teacher conference", "LOCATION:Room 204\r\n"),
+	taskHome + "passport.ics": ics("r-passport", "VTODO", "Renew passport", "DESCRIPTION:Book an appointment at the Bürgeramt\r\n"),
+	taskHome + "tax.ics":      ics("r-tax", "VTODO", "File tax return", "DESCRIPTION:Deadline July 31\r\n"),
+	abHome + "jonas.vcf":      vcf("r-jonas", "Jonas Becker", "EMAIL:jonas.becker@example.de\r\nORG:Becker Elektrotechnik\r\nNOTE:electrician\\, fixed the fuse box\r\n"),
+	abHome + "priya.vcf":      vcf("r-priya", "Priya Natarajan", "EMAIL:priya@designstudio.example\r\nORG:Design Studio\r\nTITLE:Art director\r\n"),
+	abHome + "meier.vcf":      vcf("r-meier", "Dr. Anna Meier", "ORG:Praxis am Markt\r\nNOTE:Dentist\r\n"),
+	abHome + "zhang.vcf":      vcf("r-zhang", "Zhang Wei", "EMAIL:zhang.wei@example.cn\r\nNOTE:北京 供应商\r\n"),
 }
 
 // rankingQueries: query → the title of the document it should find first.
@@ -130,6 +130,7 @@ func seedRanking(e *env) {
 	for _, n := range rankingNotes {
 		e.fake.AddNote("admin", n[0], n[1], n[2])
 	}
+	e.taskList()
 	for href, body := range rankingObjects {
 		e.dav("PUT", href, body)
 	}

@@ -191,11 +191,7 @@ func (s *Service) Search(ctx context.Context, c *nextcloud.Client, q Query) (*An
 			s.forceCheck(a)
 		}
 	}
-	if s.o.Demo {
-		if fs, _ := a.ix.Folders(); len(fs) == 0 {
-			_, _, _ = a.ix.AddFolder("/")
-		}
-	}
+	s.demoFolders(a)
 	s.refresh(ctx, a, c)
 	a.mu.Lock()
 	lastErr := a.lastErr
@@ -227,6 +223,17 @@ func (e *FolderError) Error() string {
 		return fmt.Sprintf("%s is a file, not a folder: give the folder that holds it as path_prefix", e.Path)
 	}
 	return fmt.Sprintf("there is no folder %s in your files: check the path (it is case-sensitive), e.g. with nc_webdav_list_directory", e.Path)
+}
+
+// demoFolders chooses every file of the demo account, so its sample
+// documents are searchable without being asked for.
+func (s *Service) demoFolders(a *account) {
+	if !s.o.Demo {
+		return
+	}
+	if fs, _ := a.ix.Folders(); len(fs) == 0 {
+		_, _, _ = a.ix.AddFolder("/")
+	}
 }
 
 // forceCheck makes the next refresh sync even within MinInterval.
@@ -311,6 +318,7 @@ func (s *Service) Refresh(ctx context.Context, c *nextcloud.Client) error {
 	if err != nil {
 		return err
 	}
+	s.demoFolders(a)
 	a.mu.Lock()
 	if a.running == nil {
 		a.running = s.start(a, c)

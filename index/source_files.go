@@ -355,9 +355,23 @@ type fileText struct {
 }
 
 // fetchFiles downloads and extracts the queued files with the workers and
-// writes each result as it arrives.
+// writes each result as it arrives: the cheap ones first, committed before
+// the costly ones start (byCost).
 func (r *run) fetchFiles(w *filesWalk) error {
-	return fetchEach(r.ctx, r.ix.opts.Workers, w.jobs, r.fetchFile, func(f nextcloud.FileEntry, ft *fileText, err error) error {
+	cheap, costly := byCost(w.jobs)
+	if err := r.fetchSome(w, cheap); err != nil {
+		return err
+	}
+	if len(cheap) > 0 && len(costly) > 0 {
+		if err := r.flush(nil); err != nil {
+			return err
+		}
+	}
+	return r.fetchSome(w, costly)
+}
+
+func (r *run) fetchSome(w *filesWalk, jobs []nextcloud.FileEntry) error {
+	return fetchEach(r.ctx, r.ix.opts.Workers, jobs, r.fetchFile, func(f nextcloud.FileEntry, ft *fileText, err error) error {
 		r.done++
 		if err != nil {
 			if r.ctx.Err() != nil {

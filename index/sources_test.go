@@ -11,8 +11,11 @@ import (
 )
 
 const (
-	calHome = "/remote.php/dav/calendars/admin/personal/"
-	abHome  = "/remote.php/dav/addressbooks/users/admin/contacts/"
+	// calHome is Nextcloud's default calendar, which holds events only;
+	// tasks go to taskHome, a task list made by env.taskList.
+	calHome  = "/remote.php/dav/calendars/admin/personal/"
+	taskHome = "/remote.php/dav/calendars/admin/tasks/"
+	abHome   = "/remote.php/dav/addressbooks/users/admin/contacts/"
 )
 
 func TestEverySourceEndToEnd(t *testing.T) {
@@ -21,7 +24,8 @@ func TestEverySourceEndToEnd(t *testing.T) {
 	e.putFile("/Documents/contract.txt", "Supplier agreement. Section 7: liquidated damages apply after 30 days.")
 	e.putFile("/Photos/cat.png", "\x89PNG\r\n")
 	e.dav("PUT", calHome+"kickoff.ics", ics("ev-1", "VEVENT", "Project kickoff", "LOCATION:Lighthouse room\r\nDESCRIPTION:Agenda: budget\r\nATTENDEE;CN=Dana Scully:mailto:dana@example.com\r\n"))
-	e.dav("PUT", calHome+"todo.ics", ics("td-1", "VTODO", "Renew passport", "DESCRIPTION:Bring two photos\r\n"))
+	e.taskList()
+	e.dav("PUT", taskHome+"todo.ics", ics("td-1", "VTODO", "Renew passport", "DESCRIPTION:Bring two photos\r\n"))
 	e.dav("PUT", abHome+"fox.vcf", vcf("c-1", "Fox Mulder", "EMAIL:fox@fbi.example\r\nORG:X-Files Unit\r\nNOTE:Trust no one\r\n"))
 	e.fake.SeedDeckBoard("admin", "Roadmap", "", ncfake.DeckSeedStack{Title: "Ideas", Cards: []ncfake.DeckSeedCard{
 		{Title: "Offline mode", Description: "Sync when the zeppelin lands"},

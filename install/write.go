@@ -15,7 +15,7 @@ import (
 type Writer struct {
 	// Now stamps backups; time.Now when nil.
 	Now func() time.Time
-	// Rename moves the temp file over the target; os.Rename when nil.
+	// Rename moves the temp file over the target; replaceFile when nil.
 	// Tests swap it to simulate a crash between the write and the rename.
 	Rename func(oldpath, newpath string) error
 }
@@ -120,7 +120,7 @@ func (w Writer) replace(target string, data []byte, mode fs.FileMode) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("close %s: %w", tmpName, err)
 	}
-	rename := os.Rename
+	rename := replaceFile
 	if w.Rename != nil {
 		rename = w.Rename
 	}

@@ -121,7 +121,9 @@ func (c *Client) QueryContacts(ctx context.Context, abHref string, q ContactQuer
 		props = SearchFields
 	}
 	out, err := c.queryContacts(ctx, abHref, q.Text, props, q.Limit)
-	if err == nil || q.Text == "" || StatusOf(err) < 500 || len(props) < 2 {
+	// Only a 500 is the filter quirk; a 502, 503 or 504 is the server or a
+	// proxy failing, which more queries would only make worse.
+	if err == nil || q.Text == "" || StatusOf(err) != http.StatusInternalServerError || len(props) < 2 {
 		return out, err
 	}
 	seen := map[string]bool{}
@@ -137,7 +139,7 @@ func (c *Client) QueryContacts(ctx context.Context, abHref string, q ContactQuer
 	var unmatched []string
 	for _, p := range props {
 		aos, err := c.queryContacts(ctx, abHref, q.Text, []string{p}, 0)
-		if StatusOf(err) >= 500 {
+		if StatusOf(err) == http.StatusInternalServerError {
 			unmatched = append(unmatched, p)
 			continue
 		}

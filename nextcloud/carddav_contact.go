@@ -3,6 +3,7 @@ package nextcloud
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/emersion/go-vcard"
@@ -59,7 +60,7 @@ func ParseContact(card vcard.Card) Contact {
 		Title:        card.Value(vcard.FieldTitle),
 		Note:         card.Value(vcard.FieldNote),
 		Birthday:     normalizeBirthday(card.Value(vcard.FieldBirthday)),
-		Categories:   card.Categories(),
+		Categories:   categories(card),
 	}
 	if n := card.Name(); n != nil {
 		c.GivenName, c.FamilyName = n.GivenName, n.FamilyName
@@ -83,6 +84,20 @@ func ParseContact(card vcard.Card) Contact {
 		c.URLs = append(c.URLs, f.Value)
 	}
 	return c
+}
+
+// categories reads every CATEGORIES line. go-vcard's Categories splits one
+// line on commas, so a card without categories would report one empty one.
+func categories(card vcard.Card) []string {
+	var out []string
+	for _, f := range card[vcard.FieldCategories] {
+		for _, c := range strings.Split(f.Value, ",") {
+			if c = strings.TrimSpace(c); c != "" && !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 // fieldType returns the TYPE values other than the generic ones, lower case.

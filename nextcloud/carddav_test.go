@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -145,5 +146,23 @@ func TestAddressBookListingIsCapped(t *testing.T) {
 	}
 	if books, err := full.AddressBooks(ctx); err != nil || len(books) < 40 {
 		t.Fatalf("uncapped listing: %d books, %v", len(books), err)
+	}
+}
+
+func TestContactCategoriesDropEmptyAndRepeated(t *testing.T) {
+	cases := map[string][]string{
+		"":                                   nil,
+		"CATEGORIES:\r\n":                    nil,
+		"CATEGORIES:Work, Friends,,Work\r\n": {"Work", "Friends"},
+		"CATEGORIES:a\r\nCATEGORIES:b,a\r\n": {"a", "b"},
+	}
+	for lines, want := range cases {
+		card, err := vcard.NewDecoder(strings.NewReader("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:1\r\nFN:X\r\n" + lines + "END:VCARD\r\n")).Decode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := nextcloud.ParseContact(card).Categories; !slices.Equal(got, want) {
+			t.Errorf("%q: categories %q, want %q", lines, got, want)
+		}
 	}
 }

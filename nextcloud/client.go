@@ -194,12 +194,70 @@ type authTransport struct {
 	api API
 }
 
+// RoundTrip sends a request built by a library (go-webdav) with this
+// Client's credentials and the same retry rules as Do: a read that meets
+// 429, 503, a gateway error or a broken connection goes again, a write never.
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	req = req.Clone(req.Context())
-	if err := t.c.prepare(req, t.api); err != nil {
-		return nil, err
+	c := t.c
+	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	for attempt := 1; ; attempt++ {
+		r := req.Clone(req.Context())
+		if attempt > 1 && req.GetBody != nil {
+			body, err := req.GetBody()
+			if err != nil {
+				return nil, err
+			}
+			r.Body = body
+		}
+		if err := c.prepare(r, t.api); err != nil {
+			return nil, err
+		}
+		resp, err := c.http.Do(r)
+		retry, locked := retryable(req.Method, resp, err)
+		if retry && !locked && safe(req.Method) && replayable && attempt < c.retry.MaxAttempts {
+			if wait, ok := c.retry.backoff(attempt, resp); ok {
+				if resp != nil {
+					_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+					resp.Body.Close()
+				}
+				if err := sleepCtx(req.Context(), wait); err != nil {
+					return nil, err
+				}
+				continue
+			}
+		}
+		info := &RequestError{Method: req.Method, Host: c.base.Host, Path: req.URL.Path}
+		if err != nil {
+			info.Err = err
+			return nil, info
+		}
+		if err := notAPIPage(resp, req.Method, req.URL.Path, req.Method != http.MethodGet && req.Method != http.MethodHead); err != nil {
+			return nil, err
+		}
+		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: func() {}, req: info}
+		return resp, nil
 	}
-	return t.c.http.Do(req)
+}
+
+// notAPIPage turns a successful answer that is an HTML page, where the API
+// sends JSON or XML (or nothing), into ErrNotAPI: a proxy or captive portal
+// answered. Any other answer keeps its body intact.
+func notAPIPage(resp *http.Response, method, path string, expectDocument bool) error {
+	if resp.StatusCode/100 != 2 || !expectDocument || !strings.Contains(strings.ToLower(resp.Header.Get("Content-Type")), "html") {
+		return nil
+	}
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(resp.Body, head)
+	head = head[:n]
+	if !looksLikeHTMLPage(head) {
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+		return nil
+	}
+	resp.Body.Close()
+	return fmt.Errorf("%s %s: %w (page title %q)", method, path, ErrNotAPI, htmlTitle(head))
 }
 
 // URL resolves an absolute path (already escaped) against the server root.
@@ -297,8 +355,11 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		}
 		budgetLeft := (locked && lockedAttempts < c.retry.LockedMaxAttempts) ||
 			(!locked && attempts-lockedAttempts < c.retry.MaxAttempts)
+		var wait time.Duration
 		if retry && canRetry && budgetLeft {
-			wait := c.retry.backoff(attempts, resp)
+			wait, retry = c.retry.backoff(attempts, resp)
+		}
+		if retry && canRetry && budgetLeft {
 			if resp != nil {
 				_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 				resp.Body.Close()
@@ -311,7 +372,7 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 		}
 		if err != nil {
 			cancel()
-			return nil, fmt.Errorf("%s %s%s: %w", r.Method, c.base.Host, r.Path, err)
+			return nil, &RequestError{Method: r.Method, Host: c.base.Host, Path: r.Path, Err: err}
 		}
 		if !r.accepted(resp.StatusCode) {
 			body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
@@ -319,7 +380,11 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 			cancel()
 			return nil, newError(resp, body)
 		}
-		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		if err := notAPIPage(resp, r.Method, r.Path, expectsDocument(r)); err != nil {
+			cancel()
+			return nil, err
+		}
+		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel, req: &RequestError{Method: r.Method, Host: c.base.Host, Path: r.Path}}
 		return resp, nil
 	}
 }
@@ -372,18 +437,40 @@ func (c *Client) newHTTPRequest(ctx context.Context, r *Request) (*http.Request,
 	return req, nil
 }
 
-// Call sends the request and reads the whole (capped) body.
+// Call sends the request and reads the whole (capped) body. A read whose
+// connection breaks in the middle of the body is sent again, within the
+// retry budget; a write is not, since the server has acted by then.
 func (c *Client) Call(ctx context.Context, r *Request) (*http.Response, []byte, error) {
-	resp, err := c.Do(ctx, r)
-	if err != nil {
-		return nil, nil, err
+	for attempt := 1; ; attempt++ {
+		resp, err := c.Do(ctx, r)
+		if err != nil {
+			return nil, nil, err
+		}
+		body, err := ReadCapped(resp.Body, c.maxBody)
+		resp.Body.Close()
+		if err != nil {
+			if safe(r.Method) && r.BodyReader == nil && isConnReset(err) && attempt < c.retry.MaxAttempts {
+				wait, _ := c.retry.backoff(attempt, nil)
+				if sleepCtx(ctx, wait) == nil {
+					continue
+				}
+			}
+			return resp, nil, err
+		}
+		return resp, body, nil
 	}
-	defer resp.Body.Close()
-	body, err := ReadCapped(resp.Body, c.maxBody)
-	if err != nil {
-		return resp, nil, fmt.Errorf("%s %s: %w", r.Method, r.Path, err)
+}
+
+// expectsDocument reports whether the answer must be the API's JSON or XML:
+// everything but a file's own content.
+func expectsDocument(r *Request) bool {
+	switch r.API {
+	case APIOCS, APIApp:
+		return true
+	case APIDAV:
+		return r.Method != http.MethodGet && r.Method != http.MethodHead
 	}
-	return resp, body, nil
+	return false
 }
 
 // ReadCapped reads at most limit bytes and fails with ErrTooLarge beyond that.
@@ -398,9 +485,23 @@ func ReadCapped(r io.Reader, limit int64) ([]byte, error) {
 	return b, nil
 }
 
+// cancelOnClose ends the request's context when the body is closed, and
+// makes a broken read a *RequestError, so callers can tell a connection that
+// broke mid-answer from any other failure.
 type cancelOnClose struct {
 	io.ReadCloser
 	cancel context.CancelFunc
+	req    *RequestError
+}
+
+func (c *cancelOnClose) Read(p []byte) (int, error) {
+	n, err := c.ReadCloser.Read(p)
+	if err != nil && err != io.EOF && c.req != nil {
+		e := *c.req
+		e.Err = err
+		return n, &e
+	}
+	return n, err
 }
 
 func (c *cancelOnClose) Close() error {

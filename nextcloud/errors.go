@@ -6,7 +6,9 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"html"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -24,7 +26,31 @@ var (
 	ErrInsufficientSpace  = errors.New("insufficient storage")
 	ErrAppMissing         = errors.New("app not installed")
 	ErrTooLarge           = errors.New("response too large")
+	// ErrNotAPI is an HTML page where the API's answer belongs: a proxy,
+	// captive portal or maintenance page answered instead of Nextcloud.
+	ErrNotAPI = errors.New("a web page came back instead of the API's answer")
 )
+
+// RequestError is a request that got no usable answer: the connection
+// failed, broke, or timed out. The method tells a caller whether the server
+// may have acted on it anyway.
+type RequestError struct {
+	Method string
+	Host   string
+	// Path is the request path without query.
+	Path string
+	Err  error
+}
+
+func (e *RequestError) Error() string {
+	return fmt.Sprintf("%s %s%s: %v", e.Method, e.Host, e.Path, e.Err)
+}
+
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// ReadOnly reports whether the request only read, so the server cannot have
+// changed anything whatever happened to it.
+func (e *RequestError) ReadOnly() bool { return safe(e.Method) }
 
 // Error is a failed Nextcloud request, with what the server said about it.
 type Error struct {
@@ -42,6 +68,9 @@ type Error struct {
 	RetryAfter time.Duration
 	// ETag is the current ETag a 412 reports, when the server sent one.
 	ETag string
+	// Page is the title of an HTML error page that came instead of an API
+	// error: a proxy's "502 Bad Gateway", or Nextcloud's own page.
+	Page string
 }
 
 func (e *Error) Error() string {
@@ -150,5 +179,35 @@ func newError(resp *http.Response, body []byte) *Error {
 	if e.Message == "" && e.Exception == "" && resp.Header.Get("X-Nextcloud-Bruteforce-Throttled") != "" {
 		e.Message = "throttled by brute-force protection"
 	}
+	if looksLikeHTMLPage(trimmed) {
+		// A proxy's or the web server's own error page: its title says what it is.
+		e.Page = htmlTitle(trimmed)
+	}
 	return e
+}
+
+var (
+	htmlStart    = regexp.MustCompile(`(?i)^\s*(<!doctype html|<html[\s>])`)
+	htmlTitleTag = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+)
+
+// looksLikeHTMLPage reports a body that is a web page.
+func looksLikeHTMLPage(body []byte) bool {
+	return htmlStart.Match(body[:min(len(body), 512)])
+}
+
+// htmlTitle is a page's title, one line and short.
+func htmlTitle(body []byte) string {
+	m := htmlTitleTag.FindSubmatch(body[:min(len(body), 4096)])
+	if m == nil {
+		return "untitled page"
+	}
+	t := strings.Join(strings.Fields(html.UnescapeString(string(m[1]))), " ")
+	if len(t) > 80 {
+		t = strings.ToValidUTF8(t[:80], "") + "…"
+	}
+	if t == "" {
+		return "untitled page"
+	}
+	return t
 }

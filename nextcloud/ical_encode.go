@@ -3,6 +3,7 @@ package nextcloud
 import (
 	"bytes"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -24,14 +25,24 @@ func EncodeICS(cal *ical.Calendar) ([]byte, error) {
 	return icalFold(buf.Bytes()), nil
 }
 
-// DecodeICS parses one iCalendar object.
-func DecodeICS(data []byte) (*ical.Calendar, error) {
-	cal, err := ical.NewDecoder(bytes.NewReader(data)).Decode()
+// DecodeICS parses one iCalendar object. go-ical panics on some malformed
+// content lines (a parameter without "=value" at the end of a line, found by
+// FuzzICalendar); a server's bad data must be an error, not a crash.
+func DecodeICS(data []byte) (cal *ical.Calendar, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			cal, err = nil, fmt.Errorf("parse iCalendar: %w", ErrMalformed)
+		}
+	}()
+	cal, err = ical.NewDecoder(bytes.NewReader(data)).Decode()
 	if err != nil {
 		return nil, fmt.Errorf("parse iCalendar: %w", err)
 	}
 	return cal, nil
 }
+
+// ErrMalformed is data a parser could not make sense of.
+var ErrMalformed = errors.New("malformed content line")
 
 // icalFold folds CRLF-terminated content lines longer than 75 octets,
 // never splitting a UTF-8 sequence.

@@ -13,6 +13,11 @@ import (
 // FREQ=MINUTELY without end cannot stall a listing.
 const maxRecurrenceSteps = 200000
 
+// maxSeriesOccurrences bounds how many occurrences of one series a window
+// yields: a minutely rule over a year would otherwise hold half a million
+// events in memory (found by FuzzRRule). A week of minutes still fits.
+const maxSeriesOccurrences = 12000
+
 // Overlaps reports whether e overlaps [from, to). Dates and floating times
 // are read as wall clock in loc. A zero-length event counts when it starts
 // inside the window (RFC 4791 9.9).
@@ -100,10 +105,6 @@ func sortOccurrences(out []EventData) {
 
 // expandSeries walks the recurrence set of a master event.
 func expandSeries(mc *ical.Component, master EventData, changed []EventData, from, to time.Time, loc *time.Location, z *zoneResolver) ([]EventData, error) {
-	set, err := recurrenceSet(mc, master.Start, z)
-	if err != nil {
-		return nil, err
-	}
 	days := 0
 	length := master.End.Time.Sub(master.Start.Time)
 	if master.Start.AllDay {
@@ -114,9 +115,13 @@ func expandSeries(mc *ical.Component, master EventData, changed []EventData, fro
 	// each side and let Overlaps decide in loc.
 	lower := from.Add(-length).Add(-26 * time.Hour)
 	upper := to.Add(26 * time.Hour)
+	set, err := recurrenceSet(mc, master.Start, lower, upper, z)
+	if err != nil {
+		return nil, err
+	}
 	next := set.Iterator()
 	var out []EventData
-	for step := 0; step < maxRecurrenceSteps; step++ {
+	for step := 0; step < maxRecurrenceSteps && len(out) < maxSeriesOccurrences; step++ {
 		t, ok := next()
 		if !ok || t.After(upper) {
 			break
@@ -147,10 +152,11 @@ func expandSeries(mc *ical.Component, master EventData, changed []EventData, fro
 	return out, nil
 }
 
-// recurrenceSet builds the series from RRULE, RDATE and EXDATE. DTSTART is
-// always the first instance, as RFC 5545 says, even when the rule would not
-// produce it.
-func recurrenceSet(mc *ical.Component, start CalTime, z *zoneResolver) (*rrule.Set, error) {
+// recurrenceSet builds the series from RRULE, RDATE and EXDATE, for the
+// window [lower, upper].
+// DTSTART is always the first instance, as RFC 5545 says, even when the rule
+// would not produce it.
+func recurrenceSet(mc *ical.Component, start CalTime, lower, upper time.Time, z *zoneResolver) (*rrule.Set, error) {
 	set := &rrule.Set{}
 	set.DTStart(start.Time)
 	set.RDate(start.Time)
@@ -163,6 +169,17 @@ func recurrenceSet(mc *ical.Component, start CalTime, z *zoneResolver) (*rrule.S
 		if !opt.Until.IsZero() && start.AllDay {
 			// A date UNTIL includes its whole day.
 			opt.Until = opt.Until.Add(24*time.Hour - time.Second)
+		}
+		// Nothing after the window is read, so the rule may stop there at
+		// its next match instead of walking on.
+		if opt.Until.IsZero() || opt.Until.After(upper) {
+			opt.Until = upper
+		}
+		if err := checkRecurrenceWalk(opt, lower); err != nil {
+			return nil, err
+		}
+		if neverMatches(opt) {
+			continue // DTSTART (and any RDATE) is all the series holds
 		}
 		r, err := rrule.NewRRule(*opt)
 		if err != nil {

@@ -13,9 +13,11 @@ import (
 )
 
 // RetryPolicy bounds how a request is retried. Only idempotent requests are
-// retried, only on 429/503, and on connection resets only when they merely
-// read; 423 has its own short budget;
+// retried, only on 429/503, and on connection resets and gateway errors
+// (502/504) only when they merely read; 423 has its own short budget;
 // 401 is never retried because each failed login feeds brute-force throttling.
+// A Retry-After longer than MaxDelay is not waited for: the error goes back
+// at once with the server's wait in it, rather than retrying too early.
 type RetryPolicy struct {
 	MaxAttempts       int           // total attempts for 429/503/reset, including the first
 	LockedMaxAttempts int           // total attempts for 423 Locked
@@ -61,6 +63,10 @@ func retryable(method string, resp *http.Response, err error) (retry bool, locke
 		return true, false
 	case http.StatusLocked:
 		return true, true
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		// A proxy could not get (or wait for) Nextcloud's answer; Nextcloud
+		// may have acted, so only a read may go again.
+		return safe(method), false
 	}
 	return false, false
 }
@@ -80,11 +86,13 @@ func isConnReset(err error) bool {
 }
 
 // backoff returns the wait before attempt n (1-based retry number): the
-// server's Retry-After when given, else jittered exponential, both capped.
-func (p RetryPolicy) backoff(n int, resp *http.Response) time.Duration {
+// server's Retry-After when given, else jittered exponential, capped. ok is
+// false when the server asks for a longer wait than MaxDelay: retrying
+// sooner than asked would only be refused again.
+func (p RetryPolicy) backoff(n int, resp *http.Response) (wait time.Duration, ok bool) {
 	if resp != nil {
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return min(d, p.MaxDelay)
+			return d, d <= p.MaxDelay
 		}
 	}
 	d := p.BaseDelay << (n - 1)
@@ -93,7 +101,13 @@ func (p RetryPolicy) backoff(n int, resp *http.Response) time.Duration {
 	}
 	// Full jitter between d/2 and d keeps concurrent clients from retrying in lockstep.
 	half := d / 2
-	return half + time.Duration(rand.Int64N(int64(half)+1))
+	return half + time.Duration(rand.Int64N(int64(half)+1)), true
+}
+
+// delay is the jittered wait before retry n when the server named none.
+func (p RetryPolicy) delay(n int) time.Duration {
+	d, _ := p.backoff(n, nil)
+	return d
 }
 
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {

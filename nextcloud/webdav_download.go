@@ -68,7 +68,7 @@ func (c *Client) Download(ctx context.Context, p string, sink DownloadSink, o Do
 	var lastErr error
 	for attempt := 1; attempt <= downloadAttempts; attempt++ {
 		if attempt > 1 {
-			if err := sleepCtx(ctx, c.retry.backoff(attempt-1, nil)); err != nil {
+			if err := sleepCtx(ctx, c.retry.delay(attempt-1)); err != nil {
 				return nil, err
 			}
 		}
@@ -88,11 +88,29 @@ func (c *Client) Download(ctx context.Context, p string, sink DownloadSink, o Do
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		if errors.Is(err, errStartOver) {
+			continue
+		}
 		if errors.Is(err, ErrRemoteChanged) || !transientChunkError(err) {
 			return nil, err
 		}
 	}
 	return nil, lastErr
+}
+
+// errStartOver means the sink was emptied and the next attempt starts from
+// the first byte (a file of unknown size that no longer reaches the offset).
+var errStartOver = errors.New("the download had to start over")
+
+// sizeChanged checks the file's total size in an answer against the size
+// the download started with. Nextcloud keeps a file's etag when it is
+// overwritten within the same second (webdav-etag/), so If-Match alone does
+// not notice every change: a different size does.
+func sizeChanged(o DownloadOptions, total int64) error {
+	if o.Size < 0 || total < 0 || total == o.Size {
+		return nil
+	}
+	return fmt.Errorf("%w (it has %d bytes now, %d when the download started)", ErrRemoteChanged, total, o.Size)
 }
 
 // downloadOnce sends one GET from the sink's offset and copies the body.
@@ -130,13 +148,23 @@ func (c *Client) downloadOnce(ctx context.Context, ep string, sink DownloadSink,
 		if total == off {
 			return true, nil
 		}
-		return false, sink.Reset()
+		if err := sizeChanged(o, total); err != nil {
+			return false, err
+		}
+		return false, errors.Join(sink.Reset(), errStartOver)
 	case http.StatusPartialContent:
-		if s, _, ok := parseFileContentRange(resp.Header.Get("Content-Range")); !ok || s != off {
+		s, total, ok := parseFileContentRange(resp.Header.Get("Content-Range"))
+		if !ok || s != off {
 			// Not the range asked for: start over rather than splice.
 			return false, errors.Join(sink.Reset(), fmt.Errorf("GET %s: 206 for another range (%q)", ep, resp.Header.Get("Content-Range")))
 		}
+		if err := sizeChanged(o, total); err != nil {
+			return false, err
+		}
 	case http.StatusOK:
+		if err := sizeChanged(o, resp.ContentLength); err != nil {
+			return false, err
+		}
 		if off > 0 {
 			// The server ignored Range and sends the whole file.
 			if err := sink.Reset(); err != nil {

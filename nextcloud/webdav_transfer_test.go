@@ -491,23 +491,65 @@ func TestDownloadContinuesAfterCut(t *testing.T) {
 	}
 }
 
-func TestDownloadRefusesToSpliceAChangedFile(t *testing.T) {
+// changeDuringDownload starts a download of a 300 KiB file that is cut
+// after 100 KiB; while the first bytes arrive, change replaces the file on
+// the server. It returns what Download returned.
+func changeDuringDownload(t *testing.T, size int64, change func(fake *ncfake.Server)) (*memSink, *nextcloud.DownloadResult, error) {
+	t.Helper()
 	ctx := context.Background()
 	fake, c := filesClient(t)
 	data := newMemSource(300 << 10).data
-	_ = fake.PutFile("admin", "/ch.bin", data)
-	e, _ := c.Stat(ctx, "/ch.bin")
+	if err := fake.PutFile("admin", "/ch.bin", data); err != nil {
+		t.Fatal(err)
+	}
+	e, err := c.Stat(ctx, "/ch.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size == 0 {
+		size = e.Size
+	}
 	fake.AddFault(ncfake.Fault{Method: "GET", PathPrefix: "/remote.php/dav/files/", Times: 1, CutAfter: 100 << 10})
 	changed := false
 	sink := &memSink{onWrite: func(int) {
 		if !changed {
 			changed = true
-			_ = fake.PutFile("admin", "/ch.bin", []byte("a new version"))
+			change(fake)
 		}
 	}}
-	_, err := c.Download(ctx, "/ch.bin", sink, nextcloud.DownloadOptions{ETag: e.ETag, Size: e.Size})
-	if !errors.Is(err, nextcloud.ErrRemoteChanged) {
-		t.Fatalf("want ErrRemoteChanged, got %v", err)
+	res, err := c.Download(ctx, "/ch.bin", sink, nextcloud.DownloadOptions{ETag: e.ETag, Size: size})
+	return sink, res, err
+}
+
+// A change the server gives a new etag (a later second, as any change a
+// moment apart is) fails the next range request's If-Match.
+func TestDownloadRefusesToSpliceAChangedFile(t *testing.T) {
+	_, _, err := changeDuringDownload(t, 0, func(fake *ncfake.Server) {
+		later := time.Now().Add(2 * time.Second)
+		fake.SetFilesClock(func() time.Time { return later })
+		_ = fake.PutFile("admin", "/ch.bin", []byte("a new version"))
+	})
+	if !errors.Is(err, nextcloud.ErrRemoteChanged) || !strings.Contains(err.Error(), "412") {
+		t.Fatalf("want ErrRemoteChanged from the If-Match, got %v", err)
+	}
+}
+
+// Nextcloud keeps the etag of a file overwritten within the same second
+// (webdav-etag/), so If-Match still matches: the changed size must give the
+// change away, and nothing is spliced.
+func TestDownloadNoticesASameSecondChange(t *testing.T) {
+	_, _, err := changeDuringDownload(t, 0, func(fake *ncfake.Server) {
+		_ = fake.PutFile("admin", "/ch.bin", []byte("a new version"))
+	})
+	if !errors.Is(err, nextcloud.ErrRemoteChanged) || !strings.Contains(err.Error(), "bytes now") {
+		t.Fatalf("want ErrRemoteChanged from the size, got %v", err)
+	}
+	// Without a known size the download starts over and holds only the new version.
+	sink, res, err := changeDuringDownload(t, -1, func(fake *ncfake.Server) {
+		_ = fake.PutFile("admin", "/ch.bin", []byte("a new version"))
+	})
+	if err != nil || res == nil || sink.String() != "a new version" {
+		t.Fatalf("unknown size: %+v %v (%d bytes)", res, err, sink.Len())
 	}
 }
 

@@ -258,6 +258,19 @@ func (c *Client) bigFileChunking(ctx context.Context) bool {
 	return *files.BigFileChunking
 }
 
+// replacesFile is true when the upload may replace an existing file, so
+// the X-OC-Mtime must be chosen against that file's mtime (webdav_mtime.go).
+func replacesFile(o UploadOptions) bool { return o.IfMatch != "" || o.Overwrite }
+
+// priorETag is the etag an upload must not leave on the file: the one it
+// was conditioned on, or the one the replaced file had.
+func priorETag(o UploadOptions, stamp writeStamp) string {
+	if o.IfMatch != "" {
+		return o.IfMatch
+	}
+	return stamp.Before
+}
+
 // conditionHeaders are the If-Match / If-None-Match of a single PUT.
 func conditionHeaders(h http.Header, o UploadOptions) {
 	switch {
@@ -274,7 +287,12 @@ func conditionHeaders(h http.Header, o UploadOptions) {
 // checked for changes afterwards.
 func (c *Client) uploadSingle(ctx context.Context, ep string, src UploadSource, o UploadOptions) (*UploadResult, error) {
 	size := src.Size()
-	h := http.Header{"Content-Type": {"application/octet-stream"}, "X-Oc-Mtime": {strconv.FormatInt(src.ModTime().Unix(), 10)}}
+	stamp, err := c.writeMtime(ctx, ep, replacesFile(o), src.ModTime())
+	if err != nil {
+		return nil, err
+	}
+	h := http.Header{"Content-Type": {"application/octet-stream"}}
+	setWriteMtime(h, stamp.Mtime)
 	conditionHeaders(h, o)
 	req := &Request{Method: http.MethodPut, Path: ep, Header: h, API: APIDAV, NoTimeout: true,
 		OK: []int{http.StatusCreated, http.StatusNoContent, http.StatusOK}}
@@ -315,6 +333,9 @@ func (c *Client) uploadSingle(ctx context.Context, ep string, src UploadSource, 
 		if verr := src.Verify(); verr != nil {
 			return nil, c.undoTornUpload(ctx, ep, wr, verr)
 		}
+	}
+	if err := c.ensureNewETag(ctx, ep, priorETag(o, stamp), wr); err != nil {
+		return nil, err
 	}
 	return &UploadResult{Size: size, ETag: wr.ETag, FileID: wr.FileID, Created: wr.Created, Sent: size, Checksum: checksum}, nil
 }
@@ -366,7 +387,13 @@ func (c *Client) uploadChunked(ctx context.Context, ep string, src UploadSource,
 		return nil, err
 	}
 	checksum := checksumHeader(pl.sum)
-	ao := assembleOptions{total: size, mtime: src.ModTime().Unix(), checksum: checksum, ifMatch: o.IfMatch, createOnly: o.IfMatch == "" && !o.Overwrite}
+	// The mtime is picked just before the MOVE: sending the chunks may
+	// have taken long enough for the destination to change meanwhile.
+	stamp, err := c.writeMtime(ctx, ep, replacesFile(o), src.ModTime())
+	if err != nil {
+		return nil, pl.failAssemble(err)
+	}
+	ao := assembleOptions{total: size, mtime: stamp.Mtime.Unix(), checksum: checksum, ifMatch: o.IfMatch, createOnly: !replacesFile(o)}
 	wr, err := c.assemble(ctx, pl.folder, ao)
 	if err != nil {
 		if ok, wr2 := pl.assembledAnyway(ep, err); ok {
@@ -376,6 +403,9 @@ func (c *Client) uploadChunked(ctx context.Context, ep string, src UploadSource,
 		}
 	}
 	pl.forget()
+	if err := c.ensureNewETag(ctx, ep, priorETag(o, stamp), wr); err != nil {
+		return nil, err
+	}
 	return &UploadResult{Size: size, ETag: wr.ETag, FileID: wr.FileID, Created: wr.Created, Chunked: true,
 		Resumed: pl.resumed, Sent: pl.sent, Checksum: checksum}, nil
 }
@@ -485,7 +515,7 @@ func (pl *chunkPlan) sendNext(ctx context.Context) error {
 	var lastErr error
 	for attempt := 1; attempt <= chunkAttempts; attempt++ {
 		if attempt > 1 {
-			if err := sleepCtx(ctx, pl.c.retry.backoff(attempt-1, nil)); err != nil {
+			if err := sleepCtx(ctx, pl.c.retry.delay(attempt-1)); err != nil {
 				<-hashed
 				return err
 			}

@@ -67,6 +67,13 @@ var migrations = []string{
 		PRIMARY KEY (local_path, destination)
 	);
 	CREATE INDEX IF NOT EXISTS upload_sessions_updated ON upload_sessions(updated_at);`,
+	// 5: the last capabilities seen per account, so the tool list is known
+	// at start without asking the server first (capabilities.go).
+	`CREATE TABLE IF NOT EXISTS capabilities_cache (
+		account    TEXT PRIMARY KEY,
+		document   BLOB NOT NULL,
+		fetched_at INTEGER NOT NULL
+	);`,
 }
 
 // LatestSchemaVersion is the schema this binary writes.
@@ -100,15 +107,15 @@ func readVersion(ctx context.Context, q querier) (int, error) {
 // migrate applies the missing steps in one write transaction, so two
 // processes opening a fresh file at once cannot both apply a step.
 func (s *Store) migrate(ctx context.Context) error {
-	// The common case, an up-to-date file, needs no write lock at all.
+	// The common case, an up-to-date file, needs no write lock at all. A
+	// read that fails here may have raced another process creating
+	// schema_version between its two statements: whatever it was, the
+	// version is read again under the write lock, where the schema holds still.
 	v, err := readVersion(ctx, s.db)
-	if err != nil {
-		return err
-	}
-	if v > len(migrations) {
+	if err == nil && v > len(migrations) {
 		return tooNew(v)
 	}
-	if v == len(migrations) {
+	if err == nil && v == len(migrations) {
 		return nil
 	}
 	tx, err := s.db.BeginTx(ctx, nil) // the driver begins IMMEDIATE: the write lock is taken up front

@@ -89,6 +89,10 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Store, error) {
 	db.SetMaxOpenConns(4)
 	db.SetMaxIdleConns(2)
 	s.db = db
+	if err := enableWAL(ctx, db); err != nil {
+		db.Close()
+		return nil, describeOpenError(path, err)
+	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, describeOpenError(path, err)
@@ -116,10 +120,8 @@ func prepareFiles(dir, path string) error {
 	if !fi.IsDir() {
 		return fmt.Errorf("open store %s: %s is not a directory; set NEXTCLOUD_MCP_CONFIG_DIR to a directory", path, dir)
 	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		if err := os.Chmod(dir, 0o700); err != nil {
-			return fmt.Errorf("open store %s: cannot make %s private (0700): %w", path, dir, err)
-		}
+	if err := privateDir(dir, fi.Mode()); err != nil {
+		return fmt.Errorf("open store %s: cannot make %s private (0700): %w", path, dir, err)
 	}
 	probe, err := os.CreateTemp(dir, ".write-probe-*")
 	if err != nil {
@@ -140,24 +142,23 @@ func prepareFiles(dir, path string) error {
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("open store %s: not a regular file; move it away", path)
 	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		if err := f.Chmod(0o600); err != nil {
-			return fmt.Errorf("open store %s: cannot make the file private (0600): %w", path, err)
-		}
+	if err := privateFile(f, fi.Mode()); err != nil {
+		return fmt.Errorf("open store %s: cannot make the file private (0600): %w", path, err)
 	}
 	return nil
 }
 
-// dsn builds the SQLite URI: busy timeout first (it must precede the WAL
-// switch, which needs a lock), then WAL so readers never block the writer.
-// modeof gives the -wal file the database file's private mode.
+// dsn builds the SQLite URI: busy timeout first, so every later statement
+// waits for another process's lock. WAL, so readers never block the writer,
+// is switched on by enableWAL. modeof gives the -wal file the database
+// file's private mode.
 func dsn(path string) string {
 	p := filepath.ToSlash(path)
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p // Windows drive paths: file:/C:/...
 	}
 	// SQLite decodes %XX in URI parameters but not '+', so escape by hand.
-	q := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(wal)&_pragma=synchronous(normal)&_pragma=foreign_keys(on)&modeof=%s",
+	q := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=synchronous(normal)&_pragma=foreign_keys(on)&modeof=%s",
 		busyTimeout.Milliseconds(), uriEscape(path))
 	return "file:" + uriEscape(p) + "?" + q
 }

@@ -20,11 +20,11 @@ func activityToolset(d *Deps) *Toolset {
 
 // ActivityListInput are the arguments of nc_activity_list.
 type ActivityListInput struct {
-	ObjectType  string `json:"object_type,omitempty" jsonschema:"only activity about one object: its type, e.g. files (with object_id)"`
-	ObjectID    string `json:"object_id,omitempty" jsonschema:"the object's id, e.g. a file id from nc_files tools (with object_type)"`
-	Limit       int    `json:"limit,omitempty" jsonschema:"how many, default 30, at most 200"`
-	SinceID     int    `json:"since_id,omitempty" jsonschema:"continue after this activity id: pass next_since_id"`
-	OldestFirst bool   `json:"oldest_first,omitempty" jsonschema:"oldest first instead of newest first"`
+	ObjectType  string `json:"object_type,omitempty" jsonschema:"e.g. files; with object_id"`
+	ObjectID    string `json:"object_id,omitempty"`
+	Limit       int    `json:"limit,omitempty" jsonschema:"default 30, max 200"`
+	SinceID     int    `json:"since_id,omitempty" jsonschema:"next_since_id of the last answer"`
+	OldestFirst bool   `json:"oldest_first,omitempty"`
 }
 
 // Validate implements the input check.
@@ -63,8 +63,8 @@ func activityListTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_activity_list",
 		Title: "List recent activity",
-		Description: "List the activity stream, newest first: files created, changed, shared or deleted, calendar and other app events, with who did it. " +
-			"Give object_type and object_id (e.g. files and a file id) for the history of one item.",
+		Description: "List the activity stream (file changes, shares, calendar and app events, who " +
+			"did it), newest first. object_type + object_id give one item's history.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in ActivityListInput) (ActivityListOutput, error) {
 		page, err := call.Client.Activities(ctx, nextcloud.ActivityQuery{

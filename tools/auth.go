@@ -70,8 +70,8 @@ func authStatusTool(d *Deps) Tool {
 	return newSignInTool[authStatusIn, authStatusOut](d, Spec{
 		Name:  "nc_auth_status",
 		Title: "Sign-in status",
-		Description: "Tell who is signed in to which Nextcloud server and in which auth mode, and whether the server accepts the credential. " +
-			"Also reports a sign-in started with nc_auth_login. Never shows a password or token.",
+		Description: "Who is signed in to which server, in which auth mode, and whether " +
+			"the server accepts the credential; also a pending nc_auth_login.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, _ authStatusIn) (*mcp.CallToolResult, error) {
 		out := authStatusOut{Mode: d.Factory.Mode()}
@@ -103,8 +103,8 @@ func authStatusTool(d *Deps) Tool {
 }
 
 type authLoginIn struct {
-	ServerURL   string `json:"server_url,omitempty" jsonschema:"Nextcloud address, e.g. https://cloud.example.com. Leave out to use the configured server or the one signed in before."`
-	WaitSeconds int    `json:"wait_seconds,omitempty" jsonschema:"Wait up to this many seconds (at most 120) for the user to grant access before answering, reporting progress meanwhile. Default 0: answer at once."`
+	ServerURL   string `json:"server_url,omitempty" jsonschema:"default: the configured or last server"`
+	WaitSeconds int    `json:"wait_seconds,omitempty" jsonschema:"wait for the grant, max 120 (default 0)"`
 }
 
 func (in *authLoginIn) Validate() error {
@@ -121,10 +121,8 @@ func authLoginTool(d *Deps) Tool {
 	return newSignInTool[authLoginIn, signInOut](d, Spec{
 		Name:  "nc_auth_login",
 		Title: "Sign in to Nextcloud",
-		Description: "Start a browser sign-in (Nextcloud Login Flow v2) and return the page the user must open to grant access. " +
-			"Show login_url to the user. The sign-in keeps waiting in the background for 20 minutes; once access is granted, " +
-			"the app password is stored encrypted and the next tool call uses it, no restart needed. " +
-			"Call again (or nc_auth_status) to see whether it finished. Replaces a stored sign-in.",
+		Description: "Start a browser sign-in (Login Flow v2): show login_url to the user. It waits 20 minutes " +
+			"in the background; the next call uses the stored sign-in. Replaces a stored sign-in.",
 		Hints: Hints{Destructive: true},
 	}, func(ctx context.Context, call *Call, in authLoginIn) (*mcp.CallToolResult, error) {
 		params := call.Request.Params

@@ -184,8 +184,8 @@ func calendarListCalendarsTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_calendar_list_calendars",
 		Title: "List calendars",
-		Description: "List the user's calendars and task lists with their name (the id other calendar and task tools take as calendar_name), " +
-			"display name, color, what they hold (VEVENT events, VTODO tasks), whether they are read-only, and their sync token.",
+		Description: "List calendars and task lists: name (the calendar_name other tools " +
+			"take), display name, components (VEVENT, VTODO), read-only.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, _ CalendarListCalendarsInput) (CalendarListCalendarsOutput, error) {
 		cals, err := call.Client.Calendars(ctx)
@@ -206,10 +206,10 @@ var calHexColor = regexp.MustCompile(`^#?[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$`)
 
 // CalendarCreateCalendarInput are the arguments of nc_calendar_create_calendar.
 type CalendarCreateCalendarInput struct {
-	Name        string   `json:"name" jsonschema_description:"Id of the new calendar, used in its URL: letters, digits, dashes, e.g. \"work\"."`
-	DisplayName string   `json:"display_name,omitempty" jsonschema_description:"Name shown in calendar apps; defaults to name."`
-	Color       string   `json:"color,omitempty" jsonschema_description:"Color as #RRGGBB, e.g. #0082c9."`
-	Components  []string `json:"components,omitempty" jsonschema_description:"What it may hold: VEVENT, VTODO or both (default both)."`
+	Name        string   `json:"name" jsonschema_description:"id in its URL: letters, digits, dashes"`
+	DisplayName string   `json:"display_name,omitempty"`
+	Color       string   `json:"color,omitempty" jsonschema_description:"#RRGGBB"`
+	Components  []string `json:"components,omitempty" jsonschema_description:"VEVENT, VTODO or both (default)"`
 }
 
 // Validate implements the input check.
@@ -240,7 +240,7 @@ func calendarCreateCalendarTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_calendar_create_calendar",
 		Title:       "Create a calendar",
-		Description: "Create a new calendar (or task list, with components [\"VTODO\"]) in the user's Nextcloud. Fails if the name is taken.",
+		Description: "Create a calendar, or a task list with components [\"VTODO\"]. Fails if the name is taken.",
 		Hints:       createHints,
 	}, func(ctx context.Context, call *Call, in CalendarCreateCalendarInput) (CalendarInfo, error) {
 		display := calFirst(in.DisplayName, in.Name)
@@ -259,7 +259,7 @@ func calendarCreateCalendarTool(d *Deps) Tool {
 
 // CalendarDeleteCalendarInput are the arguments of nc_calendar_delete_calendar.
 type CalendarDeleteCalendarInput struct {
-	CalendarName string `json:"calendar_name" jsonschema_description:"The calendar to delete, by name (see nc_calendar_list_calendars)."`
+	CalendarName string `json:"calendar_name"`
 }
 
 // CalendarDeleteCalendarOutput confirms a deletion.
@@ -272,8 +272,8 @@ func calendarDeleteCalendarTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_calendar_delete_calendar",
 		Title: "Delete a calendar",
-		Description: "Delete a calendar with all its events and tasks. Nextcloud moves it to the calendar trash bin, from where the web UI can restore it " +
-			"for a while; other CalDAV servers delete it for good. Ask the user before calling this.",
+		Description: "Delete a calendar with all its events and tasks (Nextcloud " +
+			"keeps it in the calendar trash for a while).",
 		Hints: deleteHints,
 	}, func(ctx context.Context, call *Call, in CalendarDeleteCalendarInput) (CalendarDeleteCalendarOutput, error) {
 		cal, err := resolveCalendar(ctx, call.Client, in.CalendarName, "")

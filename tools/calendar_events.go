@@ -38,7 +38,7 @@ type EventInfo struct {
 	Floating       bool            `json:"floating,omitempty" jsonschema_description:"True when the times have no zone: they mean that wall-clock time wherever the reader is."`
 	Location       string          `json:"location,omitempty" jsonschema_description:"Where it takes place."`
 	Description    string          `json:"description,omitempty" jsonschema_description:"The event's description; cut to 300 characters in lists, whole from nc_calendar_get_event."`
-	Status         string          `json:"status,omitempty" jsonschema_description:"CONFIRMED, TENTATIVE or CANCELLED."`
+	Status         string          `json:"status,omitempty" jsonschema_description:"CONFIRMED, TENTATIVE or CANCELLED"`
 	Busy           *bool           `json:"busy,omitempty" jsonschema_description:"False when the event does not block time (transparent or cancelled)."`
 	Recurring      bool            `json:"recurring,omitempty" jsonschema_description:"True when the event repeats."`
 	RecurrenceRule string          `json:"recurrence_rule,omitempty" jsonschema_description:"The repeat rule (RRULE), for example FREQ=WEEKLY;BYDAY=MO."`
@@ -92,12 +92,12 @@ func eventInfo(calendar string, e nextcloud.EventData, etag string, full bool) E
 
 // CalendarListEventsInput are the arguments of nc_calendar_list_events.
 type CalendarListEventsInput struct {
-	Start        string `json:"start" jsonschema_description:"Window start: RFC 3339 with offset (2026-03-01T00:00:00+01:00), a local time with timezone, or a date (its midnight in timezone)."`
-	End          string `json:"end" jsonschema_description:"Window end (exclusive), same forms as start."`
-	CalendarName string `json:"calendar_name,omitempty" jsonschema_description:"Only this calendar; all calendars when left out."`
-	Query        string `json:"query,omitempty" jsonschema_description:"Only events whose title, location, description or categories contain this text (case-insensitive)."`
-	Limit        int    `json:"limit,omitempty" jsonschema_description:"Most occurrences to return, earliest first; default 100, at most 500."`
-	TimeZone     string `json:"timezone,omitempty" jsonschema_description:"IANA zone (e.g. Europe/Berlin) for dates and local times in start/end, and for deciding which day all-day events fall on; default UTC."`
+	Start        string `json:"start"`
+	End          string `json:"end"`
+	CalendarName string `json:"calendar_name,omitempty" jsonschema_description:"default all"`
+	Query        string `json:"query,omitempty" jsonschema_description:"text in title, location, description, categories"`
+	Limit        int    `json:"limit,omitempty" jsonschema_description:"default 100, max 500"`
+	TimeZone     string `json:"timezone,omitempty" jsonschema_description:"default UTC"`
 }
 
 // Validate implements the input check.
@@ -204,9 +204,8 @@ func calendarListEventsTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_calendar_list_events",
 		Title: "List events",
-		Description: "List the events between start and end, from one calendar or from all. Recurring events are expanded: every occurrence " +
-			"in the window is listed with its recurrence_id. Times come in the event's own zone and in UTC. Example: start \"2026-03-02\", " +
-			"end \"2026-03-09\", timezone \"Europe/Berlin\" for that week in Berlin.",
+		Description: "List events between start and end, from one calendar or " +
+			"all, with recurring events expanded into occurrences.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in CalendarListEventsInput) (CalendarListEventsOutput, error) {
 		loc, err := calZoneArg(in.TimeZone)
@@ -251,16 +250,16 @@ func calendarListEventsTool(d *Deps) Tool {
 
 // CalendarGetEventInput are the arguments of nc_calendar_get_event.
 type CalendarGetEventInput struct {
-	CalendarName string `json:"calendar_name" jsonschema_description:"The calendar holding the event."`
-	EventUID     string `json:"event_uid" jsonschema_description:"The event's uid, as list_events returns it."`
+	CalendarName string `json:"calendar_name"`
+	EventUID     string `json:"event_uid"`
 }
 
 func calendarGetEventTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_calendar_get_event",
 		Title: "Get an event",
-		Description: "Read one event with everything it says: times in its own zone and UTC, recurrence rule, attendees, reminders, " +
-			"and the etag to pass to update or delete.",
+		Description: "Read one event in full: times, recurrence, " +
+			"attendees, reminders and etag.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in CalendarGetEventInput) (EventInfo, error) {
 		cal, obj, err := findEvent(ctx, call.Client, in.CalendarName, in.EventUID)
@@ -302,25 +301,25 @@ func findObject(ctx context.Context, c *nextcloud.Client, calendar, uid, compone
 
 // EventFields are the settable fields shared by create and update.
 type EventFields struct {
-	Location        *string  `json:"location,omitempty" jsonschema_description:"Where it takes place; empty string clears it."`
-	Description     *string  `json:"description,omitempty" jsonschema_description:"Notes; empty string clears them."`
-	Attendees       []string `json:"attendees,omitempty" jsonschema_description:"Email addresses to invite; Nextcloud emails them an invitation. On update this replaces the list."`
-	RecurrenceRule  *string  `json:"recurrence_rule,omitempty" jsonschema_description:"RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO,WE or FREQ=MONTHLY;COUNT=6; a timed recurring event needs timezone. On update an empty string ends the recurrence."`
-	ReminderMinutes []int    `json:"reminder_minutes,omitempty" jsonschema_description:"Reminders in minutes before the start, e.g. [15]. On update this replaces the reminders."`
-	Categories      []string `json:"categories,omitempty" jsonschema_description:"Tags; on update this replaces them."`
-	Status          *string  `json:"status,omitempty" jsonschema_description:"CONFIRMED, TENTATIVE or CANCELLED."`
+	Location        *string  `json:"location,omitempty"`
+	Description     *string  `json:"description,omitempty"`
+	Attendees       []string `json:"attendees,omitempty" jsonschema_description:"emails to invite"`
+	RecurrenceRule  *string  `json:"recurrence_rule,omitempty" jsonschema_description:"RRULE, e.g. FREQ=WEEKLY;BYDAY=MO,WE"`
+	ReminderMinutes []int    `json:"reminder_minutes,omitempty" jsonschema_description:"minutes before the start, e.g. [15]"`
+	Categories      []string `json:"categories,omitempty"`
+	Status          *string  `json:"status,omitempty" jsonschema_description:"CONFIRMED, TENTATIVE or CANCELLED"`
 }
 
 // CalendarCreateEventInput are the arguments of nc_calendar_create_event.
 type CalendarCreateEventInput struct {
-	CalendarName    string `json:"calendar_name" jsonschema_description:"The calendar to add it to (see nc_calendar_list_calendars)."`
-	Title           string `json:"title" jsonschema_description:"What the event is called."`
-	Start           string `json:"start" jsonschema_description:"Start: a local time with timezone (2026-03-29T09:00 and Europe/Berlin), RFC 3339 with offset, or a date for all-day."`
-	End             string `json:"end,omitempty" jsonschema_description:"End, same forms as start (exclusive; for all-day events the last day, inclusive). Or use duration_minutes."`
-	DurationMinutes int    `json:"duration_minutes,omitempty" jsonschema_description:"Length instead of end; default 60 minutes, or one day for all-day events."`
-	AllDay          bool   `json:"all_day,omitempty" jsonschema_description:"An all-day event: start and end are dates (YYYY-MM-DD)."`
-	TimeZone        string `json:"timezone,omitempty" jsonschema_description:"IANA zone the event lives in, e.g. Europe/Berlin. Needed for local times and for recurring events."`
-	UID             string `json:"uid,omitempty" jsonschema_description:"Optional id for the new event; a retry with the same uid is refused instead of creating a duplicate."`
+	CalendarName    string `json:"calendar_name"`
+	Title           string `json:"title"`
+	Start           string `json:"start"`
+	End             string `json:"end,omitempty" jsonschema_description:"exclusive; all-day: the last day; or duration_minutes"`
+	DurationMinutes int    `json:"duration_minutes,omitempty" jsonschema_description:"instead of end; default 60, all-day 1 day"`
+	AllDay          bool   `json:"all_day,omitempty"`
+	TimeZone        string `json:"timezone,omitempty" jsonschema_description:"needed for local times and recurring events"`
+	UID             string `json:"uid,omitempty" jsonschema_description:"optional; a retry with it makes no duplicate"`
 	EventFields
 }
 
@@ -427,9 +426,8 @@ func calendarCreateEventTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_calendar_create_event",
 		Title: "Create an event",
-		Description: "Create an event. Times are written with their time zone (TZID and VTIMEZONE), so phones and desktop apps show them at the right hour: " +
-			"give start as a local time plus timezone (\"2026-03-29T09:00\", \"Europe/Berlin\") or RFC 3339 with offset; a local time without zone is refused, " +
-			"dates make an all-day event. Attendees get an invitation email from Nextcloud. Returns the event with its uid and etag.",
+		Description: "Create an event; dates make an all-day event. Attendees " +
+			"get an invitation email. Returns its uid and etag.",
 		Hints: Hints{OpenWorld: true},
 	}, func(ctx context.Context, call *Call, in CalendarCreateEventInput) (EventInfo, error) {
 		loc, err := calZoneArg(in.TimeZone)
@@ -486,15 +484,15 @@ func calendarCreateEventTool(d *Deps) Tool {
 
 // CalendarUpdateEventInput are the arguments of nc_calendar_update_event.
 type CalendarUpdateEventInput struct {
-	CalendarName    string  `json:"calendar_name" jsonschema_description:"The calendar holding the event."`
-	EventUID        string  `json:"event_uid" jsonschema_description:"The event's uid."`
-	ETag            string  `json:"etag,omitempty" jsonschema_description:"The etag from your last read; the update is refused if the event changed since. Left out, the tool reads the event and uses its current etag."`
-	Title           *string `json:"title,omitempty" jsonschema_description:"New title."`
-	Start           string  `json:"start,omitempty" jsonschema_description:"New start. A local time without timezone is read in the event's own zone. Moving the start alone keeps the event's length."`
-	End             string  `json:"end,omitempty" jsonschema_description:"New end (exclusive; for all-day events the last day, inclusive)."`
-	DurationMinutes int     `json:"duration_minutes,omitempty" jsonschema_description:"New length instead of end."`
-	AllDay          *bool   `json:"all_day,omitempty" jsonschema_description:"Turn into an all-day event (give dates) or back into a timed one (give times)."`
-	TimeZone        string  `json:"timezone,omitempty" jsonschema_description:"IANA zone for the new start/end. Given alone, the event keeps its times and is written in this zone."`
+	CalendarName    string  `json:"calendar_name"`
+	EventUID        string  `json:"event_uid"`
+	ETag            string  `json:"etag,omitempty" jsonschema_description:"default: the current one"`
+	Title           *string `json:"title,omitempty"`
+	Start           string  `json:"start,omitempty" jsonschema_description:"alone keeps the length"`
+	End             string  `json:"end,omitempty"`
+	DurationMinutes int     `json:"duration_minutes,omitempty"`
+	AllDay          *bool   `json:"all_day,omitempty"`
+	TimeZone        string  `json:"timezone,omitempty"`
 	EventFields
 }
 
@@ -516,9 +514,8 @@ func calendarUpdateEventTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_calendar_update_event",
 		Title: "Update an event",
-		Description: "Change some fields of an event and keep everything else exactly as it was (including properties other apps wrote). " +
-			"Sends If-Match with your etag (or the one it just read): if someone changed the event meanwhile, nothing is written and you are told to re-read. " +
-			"Changes to a recurring event apply to the whole series. Attendees are notified by Nextcloud.",
+		Description: "Change fields of an event, keeping everything else (other apps' " +
+			"data too). Applies to the whole series; attendees are notified.",
 		Hints: Hints{Destructive: true, Idempotent: true, OpenWorld: true},
 	}, func(ctx context.Context, call *Call, in CalendarUpdateEventInput) (EventInfo, error) {
 		loc, err := calZoneArg(in.TimeZone)
@@ -663,9 +660,9 @@ func eventTimesFrom(start nextcloud.CalTime, endArg string, durationMin int, loc
 
 // CalendarDeleteEventInput are the arguments of nc_calendar_delete_event.
 type CalendarDeleteEventInput struct {
-	CalendarName string `json:"calendar_name" jsonschema_description:"The calendar holding the event."`
-	EventUID     string `json:"event_uid" jsonschema_description:"The event's uid."`
-	ETag         string `json:"etag,omitempty" jsonschema_description:"The etag from your last read; the delete is refused if the event changed since."`
+	CalendarName string `json:"calendar_name"`
+	EventUID     string `json:"event_uid"`
+	ETag         string `json:"etag,omitempty"`
 }
 
 // CalendarDeleteEventOutput confirms a deletion.
@@ -679,8 +676,8 @@ func calendarDeleteEventTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_calendar_delete_event",
 		Title: "Delete an event",
-		Description: "Delete an event (a recurring event with all its occurrences). Refused with nothing deleted if the event changed since your etag. " +
-			"Attendees of an event the user organised get a cancellation from Nextcloud.",
+		Description: "Delete an event; a recurring one with all occurrences. " +
+			"Attendees of the user's own event get a cancellation.",
 		Hints: Hints{Destructive: true, Idempotent: true, OpenWorld: true},
 	}, func(ctx context.Context, call *Call, in CalendarDeleteEventInput) (CalendarDeleteEventOutput, error) {
 		cal, obj, err := findEvent(ctx, call.Client, in.CalendarName, in.EventUID)

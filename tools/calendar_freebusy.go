@@ -13,20 +13,20 @@ import (
 
 // WorkingHours limits free slots to part of each day.
 type WorkingHours struct {
-	Start string   `json:"start" jsonschema_description:"Start of the working day, HH:MM, e.g. 09:00."`
-	End   string   `json:"end" jsonschema_description:"End of the working day, HH:MM, e.g. 17:30."`
-	Days  []string `json:"days,omitempty" jsonschema_description:"Working days as mon, tue, wed, thu, fri, sat, sun; default mon to fri."`
+	Start string   `json:"start" jsonschema_description:"HH:MM"`
+	End   string   `json:"end" jsonschema_description:"HH:MM"`
+	Days  []string `json:"days,omitempty" jsonschema_description:"mon..sun; default mon-fri"`
 }
 
 // CalendarFindFreeSlotsInput are the arguments of nc_calendar_find_free_slots.
 type CalendarFindFreeSlotsInput struct {
-	Start           string        `json:"start" jsonschema_description:"Search from: a date (its midnight in timezone), a local time, or RFC 3339 with offset."`
-	End             string        `json:"end" jsonschema_description:"Search until (exclusive), same forms."`
-	DurationMinutes int           `json:"duration_minutes" jsonschema_description:"How long the slot must be, in minutes."`
-	Calendars       []string      `json:"calendars,omitempty" jsonschema_description:"Calendars whose events count as busy; default every event calendar except transparent ones such as birthdays."`
-	WorkingHours    *WorkingHours `json:"working_hours,omitempty" jsonschema_description:"Only propose slots inside these hours (in timezone)."`
-	TimeZone        string        `json:"timezone,omitempty" jsonschema_description:"IANA zone for working hours, dates and all-day events, e.g. Europe/Berlin; default UTC."`
-	Limit           int           `json:"limit,omitempty" jsonschema_description:"Most slots to return, earliest first; default 20, at most 200."`
+	Start           string        `json:"start"`
+	End             string        `json:"end"`
+	DurationMinutes int           `json:"duration_minutes"`
+	Calendars       []string      `json:"calendars,omitempty" jsonschema_description:"default: all but transparent ones"`
+	WorkingHours    *WorkingHours `json:"working_hours,omitempty"`
+	TimeZone        string        `json:"timezone,omitempty" jsonschema_description:"default UTC"`
+	Limit           int           `json:"limit,omitempty" jsonschema_description:"default 20, max 200"`
 }
 
 var calHHMM = regexp.MustCompile(`^([01]?\d|2[0-4]):([0-5]\d)$`)
@@ -121,9 +121,8 @@ func calendarFindFreeSlotsTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_calendar_find_free_slots",
 		Title: "Find free time",
-		Description: "Find free time of at least duration_minutes between start and end, optionally inside working hours. Busy time is every " +
-			"occurrence of every event (recurring ones expanded, overlapping ones merged, all-day events blocking their whole day in timezone); " +
-			"cancelled and transparent (\"free\") events do not count. Returns free stretches, each at least duration_minutes long.",
+		Description: "Find free stretches of at least duration_minutes between start and end, optionally " +
+			"in working hours. Cancelled and transparent events do not count as busy.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in CalendarFindFreeSlotsInput) (CalendarFindFreeSlotsOutput, error) {
 		loc, err := calZoneArg(in.TimeZone)

@@ -183,7 +183,7 @@ func collectivesListTool(d *Deps) Tool {
 }
 
 type collectivesIn struct {
-	Collective string `json:"collective" jsonschema:"Collective name or id."`
+	Collective string `json:"collective"`
 }
 
 func (in *collectivesIn) Validate() error {
@@ -223,8 +223,8 @@ func collectivesListPagesTool(d *Deps) Tool {
 }
 
 type collectivesPageIn struct {
-	Collective string `json:"collective" jsonschema:"Collective name or id."`
-	Page       string `json:"page" jsonschema:"Page id, path (Onboarding/First week) or title."`
+	Collective string `json:"collective"`
+	Page       string `json:"page" jsonschema:"id, path or title"`
 }
 
 func (in *collectivesPageIn) Validate() error {
@@ -291,10 +291,10 @@ func collectivesReadPageTool(d *Deps) Tool {
 }
 
 type collectivesCreatePageIn struct {
-	Collective string `json:"collective" jsonschema:"Collective name or id."`
-	Title      string `json:"title" jsonschema:"Page title."`
-	Parent     string `json:"parent,omitempty" jsonschema:"Parent page id, path or title (default: top)."`
-	Content    string `json:"content,omitempty" jsonschema:"Markdown content."`
+	Collective string `json:"collective"`
+	Title      string `json:"title"`
+	Parent     string `json:"parent,omitempty" jsonschema:"page id, path or title"`
+	Content    string `json:"content,omitempty"`
 }
 
 func (in *collectivesCreatePageIn) Validate() error {
@@ -375,10 +375,10 @@ func collectivesWrite(ctx context.Context, c *nextcloud.Client, api *nextcloud.C
 }
 
 type collectivesUpdatePageIn struct {
-	Collective string `json:"collective" jsonschema:"Collective name or id."`
-	Page       string `json:"page" jsonschema:"Page id, path or title."`
-	Content    string `json:"content" jsonschema:"The whole new markdown."`
-	ETag       string `json:"etag,omitempty" jsonschema:"etag from nc_collectives_read_page."`
+	Collective string `json:"collective"`
+	Page       string `json:"page" jsonschema:"id, path or title"`
+	Content    string `json:"content"`
+	ETag       string `json:"etag,omitempty"`
 }
 
 func (in *collectivesUpdatePageIn) Validate() error {
@@ -395,7 +395,7 @@ func collectivesUpdatePageTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_collectives_update_page",
 		Title:       "Update a collective page",
-		Description: "Replace a page's markdown. Pass the etag from nc_collectives_read_page: a page changed since is not overwritten.",
+		Description: "Replace a page's markdown; pass the etag from nc_collectives_read_page.",
 		Hints:       updateHints,
 	}, func(ctx context.Context, call *Call, in collectivesUpdatePageIn) (collectivesWrittenOut, error) {
 		api := call.Client.Collectives()
@@ -429,8 +429,8 @@ func collectivesUpdatePageTool(d *Deps) Tool {
 }
 
 type collectivesSearchIn struct {
-	Query      string `json:"query" jsonschema:"Words to find in page titles and text."`
-	Collective string `json:"collective,omitempty" jsonschema:"Only this collective (name or id)."`
+	Query      string `json:"query"`
+	Collective string `json:"collective,omitempty"`
 }
 
 func (in *collectivesSearchIn) Validate() error {

@@ -39,18 +39,18 @@ type AddressBookInfo struct {
 
 // ContactValue is an email address or phone number with its kind.
 type ContactValue struct {
-	Value string `json:"value" jsonschema_description:"The address or number."`
-	Type  string `json:"type,omitempty" jsonschema_description:"work, home, cell, fax... (comma-separated for several)."`
+	Value string `json:"value"`
+	Type  string `json:"type,omitempty" jsonschema_description:"work, home, cell, fax..."`
 }
 
 // ContactAddress is a postal address.
 type ContactAddress struct {
-	Street     string `json:"street,omitempty" jsonschema_description:"Street and house number."`
-	City       string `json:"city,omitempty" jsonschema_description:"City or town."`
-	Region     string `json:"region,omitempty" jsonschema_description:"State, province or region."`
-	PostalCode string `json:"postal_code,omitempty" jsonschema_description:"Postal code."`
-	Country    string `json:"country,omitempty" jsonschema_description:"Country."`
-	Type       string `json:"type,omitempty" jsonschema_description:"work or home."`
+	Street     string `json:"street,omitempty"`
+	City       string `json:"city,omitempty"`
+	Region     string `json:"region,omitempty"`
+	PostalCode string `json:"postal_code,omitempty"`
+	Country    string `json:"country,omitempty"`
+	Type       string `json:"type,omitempty" jsonschema_description:"work or home"`
 }
 
 // ContactInfo is one contact.
@@ -164,7 +164,7 @@ func contactsListAddressBooksTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_contacts_list_addressbooks",
 		Title:       "List address books",
-		Description: "List the user's address books: name (the id other contact tools take as addressbook), display name and description.",
+		Description: "List address books: name (the addressbook other tools take), display name, description.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, _ ContactsListAddressBooksInput) (ContactsListAddressBooksOutput, error) {
 		books, err := call.Client.AddressBooks(ctx)
@@ -183,9 +183,9 @@ func contactsListAddressBooksTool(d *Deps) Tool {
 
 // ContactsListContactsInput are the arguments of nc_contacts_list_contacts.
 type ContactsListContactsInput struct {
-	AddressBook string `json:"addressbook,omitempty" jsonschema_description:"Only this address book; all when left out."`
-	Limit       int    `json:"limit,omitempty" jsonschema_description:"Most contacts to return, by name; default 50, at most 500."`
-	Offset      int    `json:"offset,omitempty" jsonschema_description:"How many to skip, for the next page."`
+	AddressBook string `json:"addressbook,omitempty" jsonschema_description:"default all"`
+	Limit       int    `json:"limit,omitempty" jsonschema_description:"default 50, max 500"`
+	Offset      int    `json:"offset,omitempty"`
 }
 
 // Validate implements the input check.
@@ -238,7 +238,7 @@ func contactsListContactsTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_contacts_list_contacts",
 		Title:       "List contacts",
-		Description: "List contacts by name with their emails, phones and organisation, from one address book or all; page with limit and offset.",
+		Description: "List contacts by name with emails, phones and organisation, from one address book or all.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in ContactsListContactsInput) (ContactsListOutput, error) {
 		books, err := addressBooks(ctx, call.Client, in.AddressBook)
@@ -265,9 +265,9 @@ func contactsListContactsTool(d *Deps) Tool {
 
 // ContactsSearchInput are the arguments of nc_contacts_search.
 type ContactsSearchInput struct {
-	Query       string `json:"query" jsonschema_description:"Text to find in the name, nickname, email, phone number or organisation (case-insensitive)."`
-	AddressBook string `json:"addressbook,omitempty" jsonschema_description:"Only this address book; all when left out."`
-	Limit       int    `json:"limit,omitempty" jsonschema_description:"Most contacts to return; default 25, at most 200."`
+	Query       string `json:"query"`
+	AddressBook string `json:"addressbook,omitempty" jsonschema_description:"default all"`
+	Limit       int    `json:"limit,omitempty" jsonschema_description:"default 25, max 200"`
 }
 
 // Validate implements the input check.
@@ -285,8 +285,8 @@ func contactsSearchTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_contacts_search",
 		Title: "Search contacts",
-		Description: "Find contacts whose name, nickname, email, phone or organisation contains the query; the server does the matching " +
-			"(addressbook-query). Example: query \"müller\" or \"+49 30\" or \"example.com\".",
+		Description: "Find contacts whose name, nickname, email, " +
+			"phone or organisation contains the query.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in ContactsSearchInput) (ContactsListOutput, error) {
 		books, err := addressBooks(ctx, call.Client, in.AddressBook)
@@ -317,8 +317,8 @@ func contactsSearchTool(d *Deps) Tool {
 
 // ContactsGetContactInput are the arguments of nc_contacts_get_contact.
 type ContactsGetContactInput struct {
-	UID         string `json:"uid" jsonschema_description:"The contact's uid, from list or search."`
-	AddressBook string `json:"addressbook,omitempty" jsonschema_description:"The address book holding it; all are searched when left out."`
+	UID         string `json:"uid"`
+	AddressBook string `json:"addressbook,omitempty" jsonschema_description:"default: search all"`
 }
 
 // findContact finds a contact by UID in one address book or all of them.
@@ -350,7 +350,7 @@ func contactsGetContactTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_contacts_get_contact",
 		Title:       "Get a contact",
-		Description: "Read one contact with all its details (emails, phones, addresses, birthday, note...) and the etag to pass to update or delete.",
+		Description: "Read one contact in full, with its etag.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in ContactsGetContactInput) (ContactInfo, error) {
 		book, obj, err := findContact(ctx, call.Client, in.AddressBook, in.UID)
@@ -365,13 +365,13 @@ func contactsGetContactTool(d *Deps) Tool {
 
 // ContactFields are the settable fields shared by create and update.
 type ContactFields struct {
-	Emails       []ContactValue  `json:"emails,omitempty" jsonschema_description:"Email addresses; on update this replaces the list."`
-	Phones       []ContactValue  `json:"phones,omitempty" jsonschema_description:"Phone numbers; on update this replaces the list."`
-	Organization *string         `json:"organization,omitempty" jsonschema_description:"Company or organisation; empty string clears it."`
-	Title        *string         `json:"title,omitempty" jsonschema_description:"Job title; empty string clears it."`
-	Birthday     *string         `json:"birthday,omitempty" jsonschema_description:"YYYY-MM-DD, or --MM-DD without a year; empty string clears it."`
-	Address      *ContactAddress `json:"address,omitempty" jsonschema_description:"Postal address; replaces the existing ones on update."`
-	Note         *string         `json:"note,omitempty" jsonschema_description:"Free text; empty string clears it."`
+	Emails       []ContactValue  `json:"emails,omitempty"`
+	Phones       []ContactValue  `json:"phones,omitempty"`
+	Organization *string         `json:"organization,omitempty"`
+	Title        *string         `json:"title,omitempty" jsonschema_description:"job title"`
+	Birthday     *string         `json:"birthday,omitempty" jsonschema_description:"YYYY-MM-DD or --MM-DD"`
+	Address      *ContactAddress `json:"address,omitempty"`
+	Note         *string         `json:"note,omitempty"`
 }
 
 func (f *ContactFields) patch() nextcloud.ContactPatch {
@@ -398,9 +398,9 @@ func (f *ContactFields) patch() nextcloud.ContactPatch {
 
 // ContactsCreateContactInput are the arguments of nc_contacts_create_contact.
 type ContactsCreateContactInput struct {
-	Name        string `json:"name" jsonschema_description:"Full name as shown, e.g. Ann Example."`
-	AddressBook string `json:"addressbook,omitempty" jsonschema_description:"Where to add it; default the contacts address book."`
-	UID         string `json:"uid,omitempty" jsonschema_description:"Optional id for the new contact; a retry with the same uid is refused instead of creating a duplicate."`
+	Name        string `json:"name" jsonschema_description:"full name"`
+	AddressBook string `json:"addressbook,omitempty" jsonschema_description:"default: contacts"`
+	UID         string `json:"uid,omitempty" jsonschema_description:"optional; a retry with it makes no duplicate"`
 	ContactFields
 }
 
@@ -416,7 +416,7 @@ func contactsCreateContactTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_contacts_create_contact",
 		Title:       "Create a contact",
-		Description: "Add a contact (vCard) with name and optional emails, phones, organisation, title, birthday, address and note.",
+		Description: "Add a contact with name and optional emails, phones, organisation, title, birthday, address and note.",
 		Hints:       createHints,
 	}, func(ctx context.Context, call *Call, in ContactsCreateContactInput) (ContactInfo, error) {
 		var book nextcloud.AddressBook
@@ -456,10 +456,10 @@ func contactsCreateContactTool(d *Deps) Tool {
 
 // ContactsUpdateContactInput are the arguments of nc_contacts_update_contact.
 type ContactsUpdateContactInput struct {
-	UID         string  `json:"uid" jsonschema_description:"The contact's uid."`
-	AddressBook string  `json:"addressbook,omitempty" jsonschema_description:"The address book holding it; all are searched when left out."`
-	ETag        string  `json:"etag,omitempty" jsonschema_description:"The etag from your last read; the update is refused if the contact changed since."`
-	Name        *string `json:"name,omitempty" jsonschema_description:"New full name."`
+	UID         string  `json:"uid"`
+	AddressBook string  `json:"addressbook,omitempty" jsonschema_description:"default: search all"`
+	ETag        string  `json:"etag,omitempty"`
+	Name        *string `json:"name,omitempty"`
 	ContactFields
 }
 
@@ -475,8 +475,8 @@ func contactsUpdateContactTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_contacts_update_contact",
 		Title: "Update a contact",
-		Description: "Merge changes into a contact: the fields you pass are set, everything else (photo, other apps' properties) stays. " +
-			"Lists you pass (emails, phones) replace the old list. Refused with nothing written if the contact changed since your etag.",
+		Description: "Change fields of a contact; everything " +
+			"else (photo, other apps' data) stays.",
 		Hints: updateHints,
 	}, func(ctx context.Context, call *Call, in ContactsUpdateContactInput) (ContactInfo, error) {
 		book, obj, err := findContact(ctx, call.Client, in.AddressBook, in.UID)
@@ -504,9 +504,9 @@ func contactsUpdateContactTool(d *Deps) Tool {
 
 // ContactsDeleteContactInput are the arguments of nc_contacts_delete_contact.
 type ContactsDeleteContactInput struct {
-	UID         string `json:"uid" jsonschema_description:"The contact's uid."`
-	AddressBook string `json:"addressbook,omitempty" jsonschema_description:"The address book holding it; all are searched when left out."`
-	ETag        string `json:"etag,omitempty" jsonschema_description:"The etag from your last read; refused if the contact changed since."`
+	UID         string `json:"uid"`
+	AddressBook string `json:"addressbook,omitempty" jsonschema_description:"default: search all"`
+	ETag        string `json:"etag,omitempty"`
 }
 
 // ContactsDeleteContactOutput confirms a deletion.
@@ -520,7 +520,7 @@ func contactsDeleteContactTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_contacts_delete_contact",
 		Title:       "Delete a contact",
-		Description: "Delete a contact. Refused with nothing deleted if the contact changed since your etag.",
+		Description: "Delete a contact.",
 		Hints:       deleteHints,
 	}, func(ctx context.Context, call *Call, in ContactsDeleteContactInput) (ContactsDeleteContactOutput, error) {
 		book, obj, err := findContact(ctx, call.Client, in.AddressBook, in.UID)
@@ -538,9 +538,9 @@ func contactsDeleteContactTool(d *Deps) Tool {
 
 // ContactsCreateAddressBookInput are the arguments of nc_contacts_create_addressbook.
 type ContactsCreateAddressBookInput struct {
-	Name        string `json:"name" jsonschema_description:"Id of the new address book, used in its URL, e.g. clients."`
-	DisplayName string `json:"display_name,omitempty" jsonschema_description:"Name shown in apps; defaults to name."`
-	Description string `json:"description,omitempty" jsonschema_description:"Optional description of the new address book."`
+	Name        string `json:"name" jsonschema_description:"id in its URL, e.g. clients"`
+	DisplayName string `json:"display_name,omitempty"`
+	Description string `json:"description,omitempty"`
 }
 
 // Validate implements the input check.
@@ -556,7 +556,7 @@ func contactsCreateAddressBookTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_contacts_create_addressbook",
 		Title:       "Create an address book",
-		Description: "Create a new address book. Fails if the name is taken.",
+		Description: "Create an address book. Fails if the name is taken.",
 		Hints:       createHints,
 	}, func(ctx context.Context, call *Call, in ContactsCreateAddressBookInput) (AddressBookInfo, error) {
 		b, err := call.Client.CreateAddressBook(ctx, in.Name, calFirst(in.DisplayName, in.Name), in.Description)
@@ -572,7 +572,7 @@ func contactsCreateAddressBookTool(d *Deps) Tool {
 
 // ContactsDeleteAddressBookInput are the arguments of nc_contacts_delete_addressbook.
 type ContactsDeleteAddressBookInput struct {
-	Name string `json:"name" jsonschema_description:"The address book to delete."`
+	Name string `json:"name"`
 }
 
 // ContactsDeleteAddressBookOutput confirms a deletion.
@@ -585,7 +585,7 @@ func contactsDeleteAddressBookTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_contacts_delete_addressbook",
 		Title:       "Delete an address book",
-		Description: "Delete an address book and every contact in it, for good. Ask the user before calling this.",
+		Description: "Delete an address book and every contact in it, for good.",
 		Hints:       deleteHints,
 	}, func(ctx context.Context, call *Call, in ContactsDeleteAddressBookInput) (ContactsDeleteAddressBookOutput, error) {
 		b, err := resolveAddressBook(ctx, call.Client, in.Name)

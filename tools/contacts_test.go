@@ -118,3 +118,15 @@ func TestAddressBookLifecycle(t *testing.T) {
 		}
 	}
 }
+
+// A contact created without categories reports none, not one empty category.
+func TestCreatedContactHasNoEmptyCategory(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	res := h.call("nc_contacts_create_contact", map[string]any{"name": "No Tags"})
+	if res.IsError {
+		t.Fatal(resultText(res))
+	}
+	if text := resultText(res); strings.Contains(text, "categories") {
+		t.Errorf("created contact reports categories: %s", text)
+	}
+}

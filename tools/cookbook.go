@@ -133,7 +133,7 @@ func cookbookListTool(d *Deps) Tool {
 }
 
 type cookbookIDIn struct {
-	RecipeID int `json:"recipe_id" jsonschema:"id from nc_cookbook_list_recipes"`
+	RecipeID int `json:"recipe_id"`
 }
 
 func (in *cookbookIDIn) Validate() error { return dtPositiveID("recipe_id", in.RecipeID) }
@@ -156,8 +156,8 @@ func cookbookGetTool(d *Deps) Tool {
 // cookbookFields are the recipe fields a model writes.
 type cookbookFields struct {
 	Description  *string  `json:"description,omitempty"`
-	Ingredients  []string `json:"ingredients,omitempty" jsonschema:"one per line, with amounts"`
-	Steps        []string `json:"steps,omitempty" jsonschema:"instructions in order"`
+	Ingredients  []string `json:"ingredients,omitempty" jsonschema:"with amounts"`
+	Steps        []string `json:"steps,omitempty"`
 	PrepMinutes  *int     `json:"prep_minutes,omitempty"`
 	CookMinutes  *int     `json:"cook_minutes,omitempty"`
 	TotalMinutes *int     `json:"total_minutes,omitempty"`
@@ -191,7 +191,7 @@ func (f *cookbookFields) input(name *string) nextcloud.RecipeInput {
 }
 
 type cookbookCreateIn struct {
-	Name string `json:"name" jsonschema:"unique recipe name"`
+	Name string `json:"name"`
 	cookbookFields
 }
 
@@ -306,7 +306,7 @@ func cookbookDeleteTool(d *Deps) Tool {
 }
 
 type cookbookImportIn struct {
-	URL string `json:"url" jsonschema:"web page holding the recipe"`
+	URL string `json:"url"`
 }
 
 func (in *cookbookImportIn) Validate() error { return checkWebURL("url", in.URL) }
@@ -315,7 +315,7 @@ func cookbookImportTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_cookbook_import_recipe",
 		Title:       "Import a recipe from the web",
-		Description: "Import a recipe from a web page that publishes it as schema.org data (most recipe sites do); Cookbook fetches the page.",
+		Description: "Import a recipe from a web page with schema.org recipe data (most recipe sites); Cookbook fetches it.",
 		Hints:       Hints{OpenWorld: true},
 	}, func(ctx context.Context, call *Call, in cookbookImportIn) (cookbookRecipeOut, error) {
 		api := call.Client.Cookbook()

@@ -111,7 +111,7 @@ func dtCheckTitleColor(title, color *string) error {
 // deckLabelOut is a label as the tools show it.
 type deckLabelOut struct {
 	ID    int    `json:"id" jsonschema_description:"Label id, for the label tools."`
-	Title string `json:"title" jsonschema_description:"Label text."`
+	Title string `json:"title"`
 	Color string `json:"color" jsonschema_description:"Label colour as six hex digits."`
 }
 

@@ -27,9 +27,9 @@ func deckBoard(b nextcloud.DeckBoard) DeckBoardInfo {
 }
 
 type deckListBoardsIn struct {
-	IncludeArchived bool   `json:"include_archived,omitempty" jsonschema:"Also list archived boards."`
-	IncludeDeleted  bool   `json:"include_deleted,omitempty" jsonschema:"Also list deleted boards that Deck has not purged yet."`
-	ModifiedSince   string `json:"modified_since,omitempty" jsonschema:"Only boards changed at or after this time (RFC 3339 or YYYY-MM-DD)."`
+	IncludeArchived bool   `json:"include_archived,omitempty"`
+	IncludeDeleted  bool   `json:"include_deleted,omitempty" jsonschema:"deleted but not yet purged"`
+	ModifiedSince   string `json:"modified_since,omitempty"`
 }
 
 type deckListBoardsOut struct {
@@ -40,7 +40,7 @@ func deckListBoardsTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_list_boards",
 		Title:       "List Deck boards",
-		Description: "List the Deck boards the user owns or that are shared with them, with ids, colours and etags. Archived and deleted boards are left out unless asked for.",
+		Description: "List the user's Deck boards (own and shared) with ids and etags.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in deckListBoardsIn) (deckListBoardsOut, error) {
 		since, err := dtModifiedSince(in.ModifiedSince)
@@ -63,14 +63,14 @@ func deckListBoardsTool(d *Deps) Tool {
 }
 
 type deckBoardIn struct {
-	BoardID int `json:"board_id" jsonschema:"Id of the board, from nc_deck_list_boards."`
+	BoardID int `json:"board_id"`
 }
 
 func (in *deckBoardIn) Validate() error { return dtPositiveID("board_id", in.BoardID) }
 
 type deckGetBoardIn struct {
-	BoardID int    `json:"board_id" jsonschema:"Id of the board, from nc_deck_list_boards."`
-	ETag    string `json:"etag,omitempty" jsonschema:"The board's etag from an earlier read; when it is unchanged the answer is just not_modified=true."`
+	BoardID int    `json:"board_id"`
+	ETag    string `json:"etag,omitempty"`
 }
 
 func (in *deckGetBoardIn) Validate() error { return dtPositiveID("board_id", in.BoardID) }
@@ -105,7 +105,7 @@ func deckGetBoardTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_get_board",
 		Title:       "Get a Deck board",
-		Description: "Read one Deck board: its labels (with ids), members and stacks (without cards; use nc_deck_list_stacks or nc_deck_board_overview for cards). Pass the etag of an earlier read to learn cheaply whether it changed.",
+		Description: "Read a Deck board: labels, members and stacks without cards. An earlier etag gives not_modified cheaply.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in deckGetBoardIn) (deckBoardDetail, error) {
 		b, notModified, err := call.Client.Deck().Board(ctx, in.BoardID, in.ETag)
@@ -120,8 +120,8 @@ func deckGetBoardTool(d *Deps) Tool {
 }
 
 type deckCreateBoardIn struct {
-	Title string `json:"title" jsonschema:"Title of the new board (at most 100 characters)."`
-	Color string `json:"color,omitempty" jsonschema:"Colour as six hex digits, e.g. 0082c9 (the default)."`
+	Title string `json:"title" jsonschema:"max 100 characters"`
+	Color string `json:"color,omitempty" jsonschema:"six hex digits, e.g. 0082c9"`
 }
 
 func (in *deckCreateBoardIn) Validate() error {
@@ -140,7 +140,7 @@ func deckCreateBoardTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_create_board",
 		Title:       "Create a Deck board",
-		Description: "Create a Deck board owned by the user. Deck adds four default labels (Finished, To review, Action needed, Later); add stacks with nc_deck_create_stack.",
+		Description: "Create a Deck board (Deck adds four default labels); add stacks with nc_deck_create_stack.",
 		Hints:       createHints,
 	}, func(ctx context.Context, call *Call, in deckCreateBoardIn) (deckBoardDetail, error) {
 		color := "0082c9"
@@ -156,10 +156,10 @@ func deckCreateBoardTool(d *Deps) Tool {
 }
 
 type deckUpdateBoardIn struct {
-	BoardID  int     `json:"board_id" jsonschema:"Id of the board."`
-	Title    *string `json:"title,omitempty" jsonschema:"New title; leave out to keep."`
-	Color    *string `json:"color,omitempty" jsonschema:"New colour as six hex digits; leave out to keep."`
-	Archived *bool   `json:"archived,omitempty" jsonschema:"true archives the board (read-only in Deck), false unarchives it; leave out to keep."`
+	BoardID  int     `json:"board_id"`
+	Title    *string `json:"title,omitempty"`
+	Color    *string `json:"color,omitempty" jsonschema:"six hex digits"`
+	Archived *bool   `json:"archived,omitempty"`
 }
 
 func (in *deckUpdateBoardIn) Validate() error {
@@ -176,7 +176,7 @@ func deckUpdateBoardTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_update_board",
 		Title:       "Update a Deck board",
-		Description: "Rename, recolour, archive or unarchive a Deck board. Fields left out keep their value.",
+		Description: "Rename, recolour, archive or unarchive a Deck board.",
 		Hints:       updateHints,
 	}, func(ctx context.Context, call *Call, in deckUpdateBoardIn) (deckBoardDetail, error) {
 		b, err := call.Client.Deck().UpdateBoard(ctx, in.BoardID, nextcloud.DeckBoardPatch{Title: in.Title, Color: in.Color, Archived: in.Archived})
@@ -199,7 +199,7 @@ func deckDeleteBoardTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_delete_board",
 		Title:       "Delete a Deck board",
-		Description: "Delete a Deck board with all its stacks and cards. Deck keeps it restorable from its web interface for a while; the API cannot restore it.",
+		Description: "Delete a Deck board with its stacks and cards (restorable only in Deck's web UI for a while).",
 		Hints:       deleteHints,
 	}, func(ctx context.Context, call *Call, in deckBoardIn) (deckDeleted, error) {
 		b, err := call.Client.Deck().DeleteBoard(ctx, in.BoardID)

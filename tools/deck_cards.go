@@ -10,9 +10,9 @@ import (
 // deckCardIn addresses one card. Deck's URLs carry board and stack; the
 // stack may be stale after a move, the tools then use the card's real one.
 type deckCardIn struct {
-	BoardID int `json:"board_id" jsonschema:"Id of the board."`
-	StackID int `json:"stack_id" jsonschema:"Id of the stack the card is in."`
-	CardID  int `json:"card_id" jsonschema:"Id of the card."`
+	BoardID int `json:"board_id"`
+	StackID int `json:"stack_id"`
+	CardID  int `json:"card_id"`
 }
 
 func (in *deckCardIn) Validate() error {
@@ -35,7 +35,7 @@ func deckGetCardTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_get_card",
 		Title:       "Get a Deck card",
-		Description: "Read one Deck card with its description, due date, done state, labels (with ids), assignees and etag.",
+		Description: "Read one Deck card: description, due date, done, labels, assignees, etag.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in deckCardIn) (deckCardOut, error) {
 		c, err := call.Client.Deck().Card(ctx, in.BoardID, in.StackID, in.CardID)
@@ -47,12 +47,12 @@ func deckGetCardTool(d *Deps) Tool {
 }
 
 type deckCreateCardIn struct {
-	BoardID     int    `json:"board_id" jsonschema:"Id of the board."`
-	StackID     int    `json:"stack_id" jsonschema:"Id of the stack to put the card in."`
-	Title       string `json:"title" jsonschema:"Title of the card."`
-	Description string `json:"description,omitempty" jsonschema:"Description in Markdown."`
-	DueDate     string `json:"due_date,omitempty" jsonschema:"Due date: 2026-12-24 (noon UTC) or a date-time like 2026-12-24T17:00:00+01:00."`
-	Order       *int   `json:"order,omitempty" jsonschema:"Position in the stack (0 is the top); leave out to add it at the bottom."`
+	BoardID     int    `json:"board_id"`
+	StackID     int    `json:"stack_id"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	DueDate     string `json:"due_date,omitempty" jsonschema:"a date (noon UTC) or RFC 3339"`
+	Order       *int   `json:"order,omitempty" jsonschema:"0 is the top; default the bottom"`
 }
 
 func (in *deckCreateCardIn) Validate() error {
@@ -79,7 +79,7 @@ func deckCreateCardTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_create_card",
 		Title:       "Create a Deck card",
-		Description: "Create a card in a Deck stack, with an optional Markdown description and due date. Add labels and people afterwards with nc_deck_assign_label and nc_deck_assign_user.",
+		Description: "Create a card in a Deck stack with optional Markdown description and due date.",
 		Hints:       createHints,
 	}, func(ctx context.Context, call *Call, in deckCreateCardIn) (deckCardOut, error) {
 		order := 999 // Deck's own default: the bottom of the stack
@@ -96,12 +96,12 @@ func deckCreateCardTool(d *Deps) Tool {
 
 type deckUpdateCardIn struct {
 	deckCardIn
-	Title       *string `json:"title,omitempty" jsonschema:"New title; leave out to keep."`
-	Description *string `json:"description,omitempty" jsonschema:"New Markdown description (replaces the old one); leave out to keep."`
-	DueDate     *string `json:"due_date,omitempty" jsonschema:"New due date like 2026-12-24 or 2026-12-24T17:00:00+01:00; an empty string removes it; leave out to keep."`
-	Done        *bool   `json:"done,omitempty" jsonschema:"true marks the card done, false not done; leave out to keep."`
-	Archived    *bool   `json:"archived,omitempty" jsonschema:"true archives the card, false unarchives it; leave out to keep."`
-	ETag        string  `json:"etag,omitempty" jsonschema:"The card's etag from your last read; if the card changed since, nothing is written and the call fails so you can re-read."`
+	Title       *string `json:"title,omitempty"`
+	Description *string `json:"description,omitempty"`
+	DueDate     *string `json:"due_date,omitempty" jsonschema:"a date or RFC 3339"`
+	Done        *bool   `json:"done,omitempty"`
+	Archived    *bool   `json:"archived,omitempty"`
+	ETag        string  `json:"etag,omitempty"`
 }
 
 func (in *deckUpdateCardIn) Validate() error {
@@ -130,7 +130,7 @@ func deckUpdateCardTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_update_card",
 		Title:       "Update a Deck card",
-		Description: "Change a Deck card's title, description, due date, done state or archived state. Fields left out keep their value (the card is read first, because Deck's update replaces every field). Pass the etag from your last read to avoid overwriting someone else's change.",
+		Description: "Change a Deck card's title, description, due date, done or archived state.",
 		Hints:       updateHints,
 	}, func(ctx context.Context, call *Call, in deckUpdateCardIn) (deckCardOut, error) {
 		c, err := call.Client.Deck().UpdateCard(ctx, in.BoardID, in.StackID, in.CardID, nextcloud.DeckCardPatch{
@@ -147,12 +147,12 @@ func deckArchiveTool(d *Deps, archive bool) Tool {
 	spec := Spec{
 		Name:        "nc_deck_archive_card",
 		Title:       "Archive a Deck card",
-		Description: "Archive a Deck card: it leaves the board view but keeps its content; nc_deck_unarchive_card brings it back.",
+		Description: "Archive a Deck card: hidden from the board, kept; nc_deck_unarchive_card brings it back.",
 		Hints:       updateHints,
 	}
 	if !archive {
 		spec.Name, spec.Title = "nc_deck_unarchive_card", "Unarchive a Deck card"
-		spec.Description = "Bring an archived Deck card back to its stack. Find archived cards with nc_deck_list_stacks and archived=true."
+		spec.Description = "Bring an archived Deck card back (find them with nc_deck_list_stacks archived=true)."
 	}
 	return NewTool(d, spec, func(ctx context.Context, call *Call, in deckCardIn) (deckCardOut, error) {
 		c, err := call.Client.Deck().UpdateCard(ctx, in.BoardID, in.StackID, in.CardID, nextcloud.DeckCardPatch{Archived: &archive})
@@ -170,7 +170,7 @@ func deckDeleteCardTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_delete_card",
 		Title:       "Delete a Deck card",
-		Description: "Delete a Deck card with its comments and attachments. To keep it out of sight but restorable, use nc_deck_archive_card instead.",
+		Description: "Delete a Deck card with comments and attachments; nc_deck_archive_card keeps it instead.",
 		Hints:       deleteHints,
 	}, func(ctx context.Context, call *Call, in deckCardIn) (deckDeleted, error) {
 		c, err := call.Client.Deck().DeleteCard(ctx, in.BoardID, in.StackID, in.CardID)
@@ -183,8 +183,8 @@ func deckDeleteCardTool(d *Deps) Tool {
 
 type deckMoveCardIn struct {
 	deckCardIn
-	ToStackID int `json:"to_stack_id,omitempty" jsonschema:"Stack to move the card to, on the same board; leave out to reorder within its stack."`
-	Position  int `json:"position,omitempty" jsonschema:"Position in the target stack, 0 (the default) is the top."`
+	ToStackID int `json:"to_stack_id,omitempty" jsonschema:"default: its own stack"`
+	Position  int `json:"position,omitempty" jsonschema:"0 (default) is the top"`
 }
 
 func (in *deckMoveCardIn) Validate() error {
@@ -213,7 +213,7 @@ func deckMoveCardTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_move_card",
 		Title:       "Move a Deck card",
-		Description: "Move a Deck card to another stack of the same board, or to another position in its own stack.",
+		Description: "Move a Deck card to another stack of its board, or to another position.",
 		Hints:       updateHints,
 	}, func(ctx context.Context, call *Call, in deckMoveCardIn) (deckMoveCardOut, error) {
 		deck := call.Client.Deck()

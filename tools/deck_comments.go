@@ -13,7 +13,7 @@ type deckCommentOut struct {
 	Message string `json:"message" jsonschema_description:"The comment text."`
 	Created string `json:"created" jsonschema_description:"When it was created (RFC 3339)."`
 	// ReplyTo is the id of the comment this one answers.
-	ReplyTo int `json:"reply_to,omitempty" jsonschema_description:"Id of the comment this one answers."`
+	ReplyTo int `json:"reply_to,omitempty" jsonschema_description:"comment id it answers"`
 }
 
 func deckComment(c nextcloud.DeckComment) deckCommentOut {
@@ -25,9 +25,9 @@ func deckComment(c nextcloud.DeckComment) deckCommentOut {
 }
 
 type deckListCommentsIn struct {
-	CardID int `json:"card_id" jsonschema:"Id of the card."`
-	Limit  int `json:"limit,omitempty" jsonschema:"How many comments, newest first (default 20, at most 100)."`
-	Offset int `json:"offset,omitempty" jsonschema:"How many of the newest comments to skip, for paging."`
+	CardID int `json:"card_id"`
+	Limit  int `json:"limit,omitempty" jsonschema:"default 20, max 100"`
+	Offset int `json:"offset,omitempty"`
 }
 
 func (in *deckListCommentsIn) Validate() error {
@@ -51,7 +51,7 @@ func deckListCommentsTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_list_comments",
 		Title:       "List Deck card comments",
-		Description: "List the comments on a Deck card, newest first, with authors and reply links.",
+		Description: "List the comments on a Deck card, newest first.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in deckListCommentsIn) (deckListCommentsOut, error) {
 		limit := in.Limit
@@ -74,9 +74,9 @@ func deckListCommentsTool(d *Deps) Tool {
 }
 
 type deckCreateCommentIn struct {
-	CardID  int    `json:"card_id" jsonschema:"Id of the card."`
-	Message string `json:"message" jsonschema:"Comment text; @userid mentions notify that user."`
-	ReplyTo int    `json:"reply_to,omitempty" jsonschema:"Id of the comment this one answers."`
+	CardID  int    `json:"card_id"`
+	Message string `json:"message" jsonschema:"@userid mentions notify"`
+	ReplyTo int    `json:"reply_to,omitempty" jsonschema:"comment id it answers"`
 }
 
 func (in *deckCreateCommentIn) Validate() error {
@@ -91,7 +91,7 @@ func deckCreateCommentTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_create_comment",
 		Title:       "Comment on a Deck card",
-		Description: "Add a comment to a Deck card, optionally as a reply to another comment.",
+		Description: "Comment on a Deck card, optionally replying to a comment.",
 		Hints:       createHints,
 	}, func(ctx context.Context, call *Call, in deckCreateCommentIn) (deckCommentOut, error) {
 		c, err := call.Client.Deck().CreateComment(ctx, in.CardID, in.Message, in.ReplyTo)
@@ -103,9 +103,9 @@ func deckCreateCommentTool(d *Deps) Tool {
 }
 
 type deckUpdateCommentIn struct {
-	CardID    int    `json:"card_id" jsonschema:"Id of the card."`
-	CommentID int    `json:"comment_id" jsonschema:"Id of the comment; only its author may change it."`
-	Message   string `json:"message" jsonschema:"New text of the comment."`
+	CardID    int    `json:"card_id"`
+	CommentID int    `json:"comment_id"`
+	Message   string `json:"message"`
 }
 
 func (in *deckUpdateCommentIn) Validate() error {
@@ -122,7 +122,7 @@ func deckUpdateCommentTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_update_comment",
 		Title:       "Edit a Deck comment",
-		Description: "Replace the text of one of the user's own comments on a Deck card.",
+		Description: "Replace the text of one of the user's own Deck comments.",
 		Hints:       updateHints,
 	}, func(ctx context.Context, call *Call, in deckUpdateCommentIn) (deckCommentOut, error) {
 		c, err := call.Client.Deck().UpdateComment(ctx, in.CardID, in.CommentID, in.Message)
@@ -134,8 +134,8 @@ func deckUpdateCommentTool(d *Deps) Tool {
 }
 
 type deckCommentIn struct {
-	CardID    int `json:"card_id" jsonschema:"Id of the card."`
-	CommentID int `json:"comment_id" jsonschema:"Id of the comment."`
+	CardID    int `json:"card_id"`
+	CommentID int `json:"comment_id"`
 }
 
 func (in *deckCommentIn) Validate() error {

@@ -7,9 +7,9 @@ import (
 )
 
 type deckCreateLabelIn struct {
-	BoardID int    `json:"board_id" jsonschema:"Id of the board."`
-	Title   string `json:"title" jsonschema:"Label text."`
-	Color   string `json:"color" jsonschema:"Colour as six hex digits, e.g. ff0000."`
+	BoardID int    `json:"board_id"`
+	Title   string `json:"title"`
+	Color   string `json:"color" jsonschema:"six hex digits, e.g. ff0000"`
 }
 
 func (in *deckCreateLabelIn) Validate() error {
@@ -31,7 +31,7 @@ func deckCreateLabelTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_create_label",
 		Title:       "Create a Deck label",
-		Description: "Add a label to a Deck board; put it on cards with nc_deck_assign_label.",
+		Description: "Add a label to a Deck board.",
 		Hints:       createHints,
 	}, func(ctx context.Context, call *Call, in deckCreateLabelIn) (deckLabelOut, error) {
 		l, err := call.Client.Deck().CreateLabel(ctx, in.BoardID, in.Title, in.Color)
@@ -43,10 +43,10 @@ func deckCreateLabelTool(d *Deps) Tool {
 }
 
 type deckUpdateLabelIn struct {
-	BoardID int     `json:"board_id" jsonschema:"Id of the board."`
-	LabelID int     `json:"label_id" jsonschema:"Id of the label, from nc_deck_get_board."`
-	Title   *string `json:"title,omitempty" jsonschema:"New text; leave out to keep."`
-	Color   *string `json:"color,omitempty" jsonschema:"New colour as six hex digits; leave out to keep."`
+	BoardID int     `json:"board_id"`
+	LabelID int     `json:"label_id"`
+	Title   *string `json:"title,omitempty"`
+	Color   *string `json:"color,omitempty" jsonschema:"six hex digits"`
 }
 
 func (in *deckUpdateLabelIn) Validate() error {
@@ -66,7 +66,7 @@ func deckUpdateLabelTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_update_label",
 		Title:       "Update a Deck label",
-		Description: "Rename or recolour a label of a Deck board; every card carrying it changes too.",
+		Description: "Rename or recolour a Deck label, on every card carrying it.",
 		Hints:       updateHints,
 	}, func(ctx context.Context, call *Call, in deckUpdateLabelIn) (deckLabelOut, error) {
 		l, err := call.Client.Deck().UpdateLabel(ctx, in.BoardID, in.LabelID, in.Title, in.Color)
@@ -78,8 +78,8 @@ func deckUpdateLabelTool(d *Deps) Tool {
 }
 
 type deckLabelIn struct {
-	BoardID int `json:"board_id" jsonschema:"Id of the board."`
-	LabelID int `json:"label_id" jsonschema:"Id of the label."`
+	BoardID int `json:"board_id"`
+	LabelID int `json:"label_id"`
 }
 
 func (in *deckLabelIn) Validate() error {
@@ -93,7 +93,7 @@ func deckDeleteLabelTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_delete_label",
 		Title:       "Delete a Deck label",
-		Description: "Delete a label from a Deck board; it disappears from every card that had it.",
+		Description: "Delete a label from a Deck board and every card.",
 		Hints:       deleteHints,
 	}, func(ctx context.Context, call *Call, in deckLabelIn) (deckDeleted, error) {
 		l, err := call.Client.Deck().DeleteLabel(ctx, in.BoardID, in.LabelID)
@@ -106,7 +106,7 @@ func deckDeleteLabelTool(d *Deps) Tool {
 
 type deckCardLabelIn struct {
 	deckCardIn
-	LabelID int `json:"label_id" jsonschema:"Id of a label of the same board, from nc_deck_get_board."`
+	LabelID int `json:"label_id"`
 }
 
 func (in *deckCardLabelIn) Validate() error {
@@ -118,7 +118,7 @@ func (in *deckCardLabelIn) Validate() error {
 
 type deckCardUserIn struct {
 	deckCardIn
-	UserID string `json:"user_id" jsonschema:"Nextcloud user id of a member of the board."`
+	UserID string `json:"user_id" jsonschema:"a board member's user id"`
 }
 
 func (in *deckCardUserIn) Validate() error {
@@ -176,7 +176,7 @@ func deckAssignLabelTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_assign_label",
 		Title:       "Label a Deck card",
-		Description: "Put one of the board's labels on a Deck card. Doing it again changes nothing.",
+		Description: "Put one of the board's labels on a Deck card.",
 		Hints:       Hints{Idempotent: true},
 	}, func(ctx context.Context, call *Call, in deckCardLabelIn) (deckAssignOut, error) {
 		return deckCardChange(ctx, call, in.deckCardIn, func(c *nextcloud.DeckCard) bool { return c.HasLabel(in.LabelID) },
@@ -190,7 +190,7 @@ func deckRemoveLabelTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_remove_label",
 		Title:       "Remove a label from a Deck card",
-		Description: "Take a label off a Deck card; the label stays on the board.",
+		Description: "Take a label off a Deck card.",
 		Hints:       Hints{Destructive: true, Idempotent: true},
 	}, func(ctx context.Context, call *Call, in deckCardLabelIn) (deckAssignOut, error) {
 		return deckCardChange(ctx, call, in.deckCardIn, func(c *nextcloud.DeckCard) bool { return !c.HasLabel(in.LabelID) },
@@ -204,7 +204,7 @@ func deckAssignUserTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_assign_user",
 		Title:       "Assign a user to a Deck card",
-		Description: "Assign a board member to a Deck card (Deck notifies them). The user must be the board's owner or have it shared with them. Doing it again changes nothing.",
+		Description: "Assign a board member to a Deck card; Deck notifies them.",
 		Hints:       Hints{Idempotent: true},
 	}, func(ctx context.Context, call *Call, in deckCardUserIn) (deckAssignOut, error) {
 		return deckCardChange(ctx, call, in.deckCardIn, func(c *nextcloud.DeckCard) bool { return c.AssignedTo(in.UserID) },

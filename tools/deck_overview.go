@@ -7,9 +7,9 @@ import (
 )
 
 type deckOverviewIn struct {
-	BoardID             int  `json:"board_id" jsonschema:"Id of the board, from nc_deck_list_boards."`
-	IncludeArchived     bool `json:"include_archived,omitempty" jsonschema:"Also list archived cards (marked archived)."`
-	IncludeDescriptions bool `json:"include_descriptions,omitempty" jsonschema:"Add the first 200 characters of each card's description."`
+	BoardID             int  `json:"board_id"`
+	IncludeArchived     bool `json:"include_archived,omitempty"`
+	IncludeDescriptions bool `json:"include_descriptions,omitempty" jsonschema:"first 200 characters of each"`
 }
 
 func (in *deckOverviewIn) Validate() error { return dtPositiveID("board_id", in.BoardID) }
@@ -53,7 +53,7 @@ func deckBoardOverviewTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_board_overview",
 		Title:       "Deck board overview",
-		Description: "One compact snapshot of a whole Deck board: its stacks in order with their cards (title, due date, overdue, done, labels, assignees, comment count), the members and labels, and totals. Start here to answer questions about a board.",
+		Description: "Snapshot of a Deck board: stacks in order with their cards (due, overdue, done, labels, assignees, comments), members, labels, totals. Start here for questions about a board.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in deckOverviewIn) (deckOverviewOut, error) {
 		deck := call.Client.Deck()

@@ -14,15 +14,15 @@ type deckStackOut struct {
 }
 
 type deckListStacksIn struct {
-	BoardID       int    `json:"board_id" jsonschema:"Id of the board."`
-	Archived      bool   `json:"archived,omitempty" jsonschema:"List the archived cards instead of the active ones."`
-	ModifiedSince string `json:"modified_since,omitempty" jsonschema:"Only cards changed at or after this time (RFC 3339 or YYYY-MM-DD); every stack is still listed."`
+	BoardID       int    `json:"board_id"`
+	Archived      bool   `json:"archived,omitempty" jsonschema:"archived cards instead of active ones"`
+	ModifiedSince string `json:"modified_since,omitempty" jsonschema:"only cards changed since"`
 }
 
 func (in *deckListStacksIn) Validate() error { return dtPositiveID("board_id", in.BoardID) }
 
 type deckListStacksOut struct {
-	BoardID int            `json:"board_id" jsonschema_description:"Id of the board."`
+	BoardID int            `json:"board_id"`
 	Stacks  []deckStackOut `json:"stacks" jsonschema_description:"Stacks (columns) in board order, with their cards."`
 }
 
@@ -30,7 +30,7 @@ func deckListStacksTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_list_stacks",
 		Title:       "List stacks and cards",
-		Description: "List the stacks (columns) of a Deck board in order, each with its cards: ids, titles, descriptions, due dates, labels, assignees and etags.",
+		Description: "List the stacks of a Deck board in order, each with its cards.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in deckListStacksIn) (deckListStacksOut, error) {
 		since, err := dtModifiedSince(in.ModifiedSince)
@@ -54,9 +54,9 @@ func deckListStacksTool(d *Deps) Tool {
 }
 
 type deckCreateStackIn struct {
-	BoardID int    `json:"board_id" jsonschema:"Id of the board."`
-	Title   string `json:"title" jsonschema:"Title of the new stack, e.g. In progress."`
-	Order   *int   `json:"order,omitempty" jsonschema:"Position among the stacks (lower is further left); leave out to add it at the end."`
+	BoardID int    `json:"board_id"`
+	Title   string `json:"title"`
+	Order   *int   `json:"order,omitempty" jsonschema:"lower is further left; default the end"`
 }
 
 func (in *deckCreateStackIn) Validate() error {
@@ -70,7 +70,7 @@ func deckCreateStackTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_create_stack",
 		Title:       "Create a Deck stack",
-		Description: "Add a stack (column) to a Deck board, at the end unless an order is given.",
+		Description: "Add a stack (column) to a Deck board, at the end unless order is given.",
 		Hints:       createHints,
 	}, func(ctx context.Context, call *Call, in deckCreateStackIn) (deckStackBrief, error) {
 		deck := call.Client.Deck()
@@ -95,10 +95,10 @@ func deckCreateStackTool(d *Deps) Tool {
 }
 
 type deckUpdateStackIn struct {
-	BoardID int     `json:"board_id" jsonschema:"Id of the board."`
-	StackID int     `json:"stack_id" jsonschema:"Id of the stack."`
-	Title   *string `json:"title,omitempty" jsonschema:"New title; leave out to keep."`
-	Order   *int    `json:"order,omitempty" jsonschema:"New position among the stacks; leave out to keep."`
+	BoardID int     `json:"board_id"`
+	StackID int     `json:"stack_id"`
+	Title   *string `json:"title,omitempty"`
+	Order   *int    `json:"order,omitempty"`
 }
 
 func (in *deckUpdateStackIn) Validate() error {
@@ -121,7 +121,7 @@ func deckUpdateStackTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_update_stack",
 		Title:       "Update a Deck stack",
-		Description: "Rename a Deck stack or change its position among the stacks.",
+		Description: "Rename a Deck stack or change its position.",
 		Hints:       updateHints,
 	}, func(ctx context.Context, call *Call, in deckUpdateStackIn) (deckStackBrief, error) {
 		s, err := call.Client.Deck().UpdateStack(ctx, in.BoardID, in.StackID, in.Title, in.Order)
@@ -133,8 +133,8 @@ func deckUpdateStackTool(d *Deps) Tool {
 }
 
 type deckStackIn struct {
-	BoardID int `json:"board_id" jsonschema:"Id of the board."`
-	StackID int `json:"stack_id" jsonschema:"Id of the stack."`
+	BoardID int `json:"board_id"`
+	StackID int `json:"stack_id"`
 }
 
 func (in *deckStackIn) Validate() error {
@@ -148,7 +148,7 @@ func deckDeleteStackTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_deck_delete_stack",
 		Title:       "Delete a Deck stack",
-		Description: "Delete a Deck stack together with all its cards.",
+		Description: "Delete a Deck stack with all its cards.",
 		Hints:       deleteHints,
 	}, func(ctx context.Context, call *Call, in deckStackIn) (deckDeleted, error) {
 		s, err := call.Client.Deck().DeleteStack(ctx, in.BoardID, in.StackID)

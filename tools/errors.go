@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -47,7 +50,74 @@ func about(err error, format string, a ...any) error {
 // ErrorResult turns any failure into an isError result with one sentence
 // that says what failed, on which resource, the HTTP status, and what to do.
 func ErrorResult(err error) *mcp.CallToolResult {
-	return mcp.NewToolResultError(Explain(err))
+	return mcp.NewToolResultError(tidyErrorText(Explain(err)))
+}
+
+// callErrorResult is ErrorResult for a tool's own failure. A tool that
+// changes data adds what the model must know when the answer was lost: the
+// change may have been made, so it must look before it tries again.
+func callErrorResult(err error, changesData bool) *mcp.CallToolResult {
+	msg := Explain(err)
+	if changesData {
+		if why, ok := outcomeUnknown(err); ok {
+			msg = fmt.Sprintf("%s, so it is not known whether the change was made: check %s (read or list it) before trying again; repeating it blindly could do it twice.", why, resourceOf(err))
+		}
+		if errors.Is(err, nextcloud.ErrNotAPI) {
+			msg = fmt.Sprintf("A web page came back for %s instead of Nextcloud's answer (a proxy, captive portal or sign-in page is in the way), so it is not known whether the change was made: check the server URL and the network, then check %[1]s before trying again.", resourceOf(err))
+		}
+	}
+	return mcp.NewToolResultError(tidyErrorText(msg))
+}
+
+// outcomeUnknown says why a request may have reached Nextcloud without its
+// answer reaching us: the connection broke, the time ran out, or the answer
+// was unreadable. A call cancelled by the client is not among them: the
+// client chose to stop and knows it.
+func outcomeUnknown(err error) (string, bool) {
+	what := resourceOf(err)
+	var ne *nextcloud.Error
+	switch {
+	case errors.As(err, &ne) && (ne.Status == http.StatusBadGateway || ne.Status == http.StatusGatewayTimeout):
+		return fmt.Sprintf("The proxy in front of Nextcloud lost the answer for %s (HTTP %d)", what, ne.Status), true
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("Nextcloud did not answer in time for %s", what), true
+	case brokenConnection(err):
+		return fmt.Sprintf("The connection to Nextcloud broke during %s before the answer arrived", what), true
+	case unreadableAnswer(err):
+		return fmt.Sprintf("The answer for %s could not be read", what), true
+	}
+	return "", false
+}
+
+// resourceOf names what a failed request was about.
+func resourceOf(err error) string {
+	var re *ResourceError
+	if errors.As(err, &re) {
+		return re.What
+	}
+	return "the request"
+}
+
+// brokenConnection is a connection that failed after it was made.
+func brokenConnection(err error) bool {
+	var re *nextcloud.RequestError
+	if !errors.As(err, &re) {
+		return false
+	}
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+// unreadableAnswer is an answer cut short or malformed: JSON or XML that
+// does not parse, or calendar data that does not.
+func unreadableAnswer(err error) bool {
+	var (
+		js *json.SyntaxError
+		jt *json.UnmarshalTypeError
+		xs *xml.SyntaxError
+	)
+	return errors.As(err, &js) || errors.As(err, &jt) || errors.As(err, &xs) ||
+		errors.Is(err, nextcloud.ErrMalformed) || (!brokenConnection(err) && errors.Is(err, io.ErrUnexpectedEOF))
 }
 
 // Explain is the sentence ErrorResult uses.
@@ -83,16 +153,32 @@ func Explain(err error) string {
 	if msg := explainTransport(err); msg != "" {
 		return msg
 	}
+	if errors.Is(err, nextcloud.ErrNotAPI) {
+		return fmt.Sprintf("A web page came back for %s instead of Nextcloud's answer, so a proxy, captive portal or sign-in page is in the way: check the server URL (NEXTCLOUD_HOST or the login) and the network, then try again.", what)
+	}
+	if brokenConnection(err) {
+		return fmt.Sprintf("The connection to Nextcloud broke during %s: try again in a moment; if it keeps happening, check the network or the proxy in front of Nextcloud.", what)
+	}
+	if unreadableAnswer(err) {
+		return fmt.Sprintf("Nextcloud's answer for %s could not be read (cut short or malformed): try again; if it keeps happening, a proxy in front of Nextcloud may be changing answers.", what)
+	}
 	var ne *nextcloud.Error
 	if !errors.As(err, &ne) {
 		if errors.Is(err, nextcloud.ErrTooLarge) {
 			return fmt.Sprintf("The answer for %s is larger than this server reads into memory (%v): ask for less, for example with a limit or an offset window.", what, err)
 		}
-		return fmt.Sprintf("Failed on %s: %v.", what, strings.TrimSuffix(err.Error(), "."))
+		detail := err
+		if re != nil {
+			detail = re.Err // its Error() would name the resource twice
+		}
+		return fmt.Sprintf("Failed on %s: %v.", what, strings.TrimSuffix(detail.Error(), "."))
 	}
 	server := ""
-	if ne.Message != "" {
+	switch {
+	case ne.Message != "":
 		server = fmt.Sprintf(" (server said: %s)", ne.Message)
+	case ne.Page != "" && ne.Status >= 500:
+		server = fmt.Sprintf(" (a web page said: %s)", ne.Page)
 	}
 	switch {
 	case ne.Status == http.StatusUnauthorized || ne.OCSStatus == 997:
@@ -117,6 +203,10 @@ func Explain(err error) string {
 		return fmt.Sprintf("Nextcloud is throttling requests (HTTP 429) for %s: wait %s and try again.", what, wait)
 	case ne.Status == http.StatusInsufficientStorage:
 		return fmt.Sprintf("Not enough storage for %s (HTTP 507): the quota is full; free space or ask the admin for more.", what)
+	case ne.Status == http.StatusBadGateway || ne.Status == http.StatusGatewayTimeout:
+		return fmt.Sprintf("The proxy in front of Nextcloud could not get an answer for %s (HTTP %d)%s: Nextcloud is down or overloaded; try again later.", what, ne.Status, server)
+	case ne.Status == http.StatusServiceUnavailable:
+		return fmt.Sprintf("Nextcloud is unavailable for %s (HTTP 503)%s, perhaps in maintenance mode: try again later.", what, server)
 	case ne.Status >= 500:
 		return fmt.Sprintf("Nextcloud failed on %s (HTTP %d)%s: this is a server-side problem; try again later or check the Nextcloud log.", what, ne.Status, server)
 	default:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -94,5 +95,28 @@ func TestSecretNeverInErrorText(t *testing.T) {
 		if !strings.Contains(msg, "401") || !strings.Contains(msg, "login") {
 			t.Errorf("%s: %q does not explain the failed login", name, msg)
 		}
+	}
+}
+
+// A tool that changes data tells the model, when the answer was lost, that
+// the change may have been made; a read just says to try again.
+func TestLostAnswerSentences(t *testing.T) {
+	reset := &nextcloud.RequestError{Method: "POST", Host: "cloud", Path: "/x", Err: syscall.ECONNRESET}
+	gateway := &nextcloud.Error{Method: "POST", Status: http.StatusGatewayTimeout, Page: "504 Gateway Timeout"}
+	page := fmt.Errorf("POST /x: %w (page title %q)", nextcloud.ErrNotAPI, "Sign in")
+	for _, err := range []error{reset, gateway, page} {
+		w := resultText(callErrorResult(about(err, "the new note %q", "x"), true))
+		if !strings.Contains(w, "not known whether the change was made") || !strings.Contains(w, `the new note "x"`) {
+			t.Errorf("write after %v: %q", err, w)
+		}
+		r := resultText(callErrorResult(about(err, "your notes"), false))
+		if strings.Contains(r, "change was made") || !strings.Contains(r, "your notes") {
+			t.Errorf("read after %v: %q", err, r)
+		}
+	}
+	// A refusal the server made before acting is not a lost answer.
+	w := resultText(callErrorResult(about(&nextcloud.Error{Status: http.StatusTooManyRequests, RetryAfter: time.Second}, "the new note"), true))
+	if strings.Contains(w, "change was made") || !strings.Contains(w, "wait 1s") {
+		t.Errorf("429 on a write: %q", w)
 	}
 }

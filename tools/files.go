@@ -69,7 +69,7 @@ func nonRootFilePath(arg, p string) (string, error) {
 
 // FilesPathInput is a single path argument.
 type FilesPathInput struct {
-	Path string `json:"path" jsonschema:"Path inside the user's files, like Documents/report.txt. Use / for the root folder."`
+	Path string `json:"path"`
 }
 
 // Validate implements the input check.
@@ -80,7 +80,7 @@ func (in *FilesPathInput) Validate() error {
 
 // FilesListInput are the arguments of nc_webdav_list_directory.
 type FilesListInput struct {
-	Path string `json:"path,omitempty" jsonschema:"Folder to list, like Documents or Photos/2024. Leave out (or use /) for the root folder."`
+	Path string `json:"path,omitempty"`
 }
 
 // Validate implements the input check.
@@ -129,8 +129,8 @@ func filesListTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_webdav_list_directory",
 		Title: "List a folder",
-		Description: "List the files and folders directly inside a folder of the user's Nextcloud files (folders first): " +
-			"path, name, size, modified time, content type, etag, file id, favorite. Use nc_webdav_search_files to find files by name or type anywhere.",
+		Description: "List a folder's files and folders, folders first. " +
+			"To find files anywhere use nc_webdav_search_files.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in FilesListInput) (FilesListOutput, error) {
 		dp, _ := cleanFilePath("path", in.Path)
@@ -155,8 +155,8 @@ func filesInfoTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_webdav_get_info",
 		Title: "Get file or folder info",
-		Description: "Describe one file or folder without downloading it: size, modified time, content type, etag, " +
-			"file id, permissions, favorite. The etag is what nc_webdav_write_file takes as if_match to replace the file safely.",
+		Description: "Describe a file or folder without downloading it: " +
+			"size, modified, type, etag, id, permissions.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in FilesPathInput) (FileInfo, error) {
 		dp, _ := cleanFilePath("path", in.Path)
@@ -172,12 +172,12 @@ func filesInfoTool(d *Deps) Tool {
 
 // FilesWriteInput are the arguments of nc_webdav_write_file.
 type FilesWriteInput struct {
-	Path     string `json:"path" jsonschema:"File to write, like Documents/notes.txt. Its folder must exist (see nc_webdav_create_directory)."`
-	Content  string `json:"content" jsonschema:"The whole new content of the file: text, or base64 when encoding is base64."`
-	Encoding string `json:"encoding,omitempty" jsonschema:"How content is given: text (UTF-8, the default) or base64 for binary data.,enum=text,enum=base64"`
-	IfMatch  string `json:"if_match,omitempty" jsonschema:"Replace the existing file only if its etag is still this one (from nc_webdav_get_info, nc_webdav_list_directory or nc_webdav_read_file). Safe against lost updates."`
+	Path     string `json:"path" jsonschema:"its folder must exist"`
+	Content  string `json:"content"`
+	Encoding string `json:"encoding,omitempty" jsonschema:"text (default) or base64,enum=text,enum=base64"`
+	IfMatch  string `json:"if_match,omitempty" jsonschema:"etag: replace only if unchanged"`
 	// Overwrite replaces whatever is there without checking.
-	Overwrite bool `json:"overwrite,omitempty" jsonschema:"Replace an existing file without checking its etag. Without if_match or overwrite the tool only creates new files."`
+	Overwrite bool `json:"overwrite,omitempty" jsonschema:"replace without an etag check"`
 }
 
 // Validate implements the input check.
@@ -217,9 +217,8 @@ func filesWriteTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_webdav_write_file",
 		Title: "Write a file",
-		Description: "Create a file, or replace one, in the user's Nextcloud files. By default it only creates: an existing file " +
-			"is left unchanged and the call fails. To replace a file pass if_match with its current etag (safe: fails if someone " +
-			"changed it meanwhile) or overwrite true. Text is stored as UTF-8; pass encoding base64 for binary content.",
+		Description: "Create a file, or replace one when if_match or overwrite is " +
+			"given. Text is stored as UTF-8; binary via encoding base64.",
 		Hints: updateHints,
 	}, func(ctx context.Context, call *Call, in FilesWriteInput) (FilesWriteOutput, error) {
 		dp, _ := nonRootFilePath("path", in.Path)
@@ -297,7 +296,7 @@ func filesMkdirTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_webdav_create_directory",
 		Title:       "Create a folder",
-		Description: "Create a folder in the user's Nextcloud files, with any missing parent folders. A folder that already exists is fine (created is false).",
+		Description: "Create a folder with any missing parents; an existing one is fine.",
 		Hints:       Hints{Idempotent: true},
 	}, func(ctx context.Context, call *Call, in FilesPathInput) (FilesMkdirOutput, error) {
 		dp, err := nonRootFilePath("path", in.Path)
@@ -328,8 +327,8 @@ func filesDeleteTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_webdav_delete_resource",
 		Title: "Delete a file or folder",
-		Description: "Delete a file, or a folder with everything in it, from the user's Nextcloud files. " +
-			"Nextcloud keeps deleted items in its trash bin when that app is enabled.",
+		Description: "Delete a file, or a folder with its content " +
+			"(kept in the trash bin when that app is on).",
 		Hints: deleteHints,
 	}, func(ctx context.Context, call *Call, in FilesPathInput) (FilesDeleteOutput, error) {
 		dp, err := nonRootFilePath("path", in.Path)
@@ -347,9 +346,9 @@ func filesDeleteTool(d *Deps) Tool {
 
 // FilesMoveInput are the arguments of nc_webdav_move_resource and nc_webdav_copy_resource.
 type FilesMoveInput struct {
-	SourcePath      string `json:"source_path" jsonschema:"The file or folder to move or copy, like Documents/draft.txt."`
-	DestinationPath string `json:"destination_path" jsonschema:"The full new path including the name, like Archive/draft-2024.txt. Its folder must exist."`
-	Overwrite       bool   `json:"overwrite,omitempty" jsonschema:"Replace an existing file or folder at the destination. Default false: the call fails instead."`
+	SourcePath      string `json:"source_path"`
+	DestinationPath string `json:"destination_path" jsonschema:"full new path with name"`
+	Overwrite       bool   `json:"overwrite,omitempty" jsonschema:"replace what is there (default false)"`
 }
 
 // Validate implements the input check.
@@ -375,8 +374,8 @@ func filesMoveTool(d *Deps, method string) Tool {
 	spec := Spec{
 		Name:  "nc_webdav_move_resource",
 		Title: "Move or rename a file or folder",
-		Description: "Move or rename a file or folder in the user's Nextcloud files. An existing destination is never replaced " +
-			"unless overwrite is true. The destination folder must exist (see nc_webdav_create_directory).",
+		Description: "Move or rename a file or folder. The " +
+			"destination's folder must exist.",
 		Hints: Hints{Destructive: true},
 	}
 	verb := "moved"
@@ -384,8 +383,8 @@ func filesMoveTool(d *Deps, method string) Tool {
 		spec = Spec{
 			Name:  "nc_webdav_copy_resource",
 			Title: "Copy a file or folder",
-			Description: "Copy a file or a folder with its content within the user's Nextcloud files. An existing destination is " +
-				"never replaced unless overwrite is true. The destination folder must exist (see nc_webdav_create_directory).",
+			Description: "Copy a file or folder. The destination's " +
+				"folder must exist.",
 			Hints: Hints{Destructive: true},
 		}
 		verb = "copied"
@@ -421,11 +420,11 @@ func filesMoveTool(d *Deps, method string) Tool {
 
 // FilesSearchInput are the arguments of nc_webdav_search_files.
 type FilesSearchInput struct {
-	NamePattern string `json:"name_pattern,omitempty" jsonschema:"Part of the file name, case-insensitive, like report. Use % as a wildcard for a full pattern, like report-%.pdf."`
-	MimeType    string `json:"mime_type,omitempty" jsonschema:"Content type, like application/pdf, or a family with %, like image/%. A bare family name like image also works."`
-	Scope       string `json:"scope,omitempty" jsonschema:"Only search inside this folder, like Documents. Leave out to search all files."`
-	Limit       int    `json:"limit,omitempty" jsonschema:"Most results to return, newest first; default 50, at most 200."`
-	Offset      int    `json:"offset,omitempty" jsonschema:"Skip this many results, to page through a long result (use next_offset)."`
+	NamePattern string `json:"name_pattern,omitempty" jsonschema:"part of the name; % wildcard, like report-%.pdf"`
+	MimeType    string `json:"mime_type,omitempty" jsonschema:"like application/pdf or image/%"`
+	Scope       string `json:"scope,omitempty" jsonschema:"only inside this folder"`
+	Limit       int    `json:"limit,omitempty" jsonschema:"default 50, max 200"`
+	Offset      int    `json:"offset,omitempty"`
 }
 
 // Validate implements the input check.
@@ -474,8 +473,8 @@ func filesSearchTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_webdav_search_files",
 		Title: "Search files",
-		Description: "Find files and folders in the user's Nextcloud files by name and/or content type, newest first. " +
-			"Examples: name_pattern invoice; mime_type image/% with scope Photos.",
+		Description: "Find files and folders by name and/or " +
+			"content type, newest first.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in FilesSearchInput) (FilesSearchOutput, error) {
 		scope, _ := cleanFilePath("scope", in.Scope)
@@ -508,7 +507,7 @@ func cmpOrInt(v, def int) int {
 
 // FilesFavoritesInput are the arguments of nc_webdav_list_favorites.
 type FilesFavoritesInput struct {
-	Scope string `json:"scope,omitempty" jsonschema:"Only favorites inside this folder, like Documents. Leave out for all favorites."`
+	Scope string `json:"scope,omitempty" jsonschema:"only inside this folder"`
 }
 
 // Validate implements the input check.
@@ -527,7 +526,7 @@ func filesFavoritesTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_webdav_list_favorites",
 		Title:       "List favorite files",
-		Description: "List the files and folders the user marked as favorite (the star in Nextcloud Files).",
+		Description: "List the files and folders the user starred.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in FilesFavoritesInput) (FilesFavoritesOutput, error) {
 		scope, _ := cleanFilePath("scope", in.Scope)

@@ -383,8 +383,8 @@ func documentError(dp string, err error) error {
 
 // FilesPageImageInput are the arguments of nc_webdav_read_page_image.
 type FilesPageImageInput struct {
-	Path string `json:"path" jsonschema:"PDF or image to render, like Documents/scan.pdf."`
-	Page int    `json:"page,omitempty" jsonschema:"Page number, from 1 (default 1)."`
+	Path string `json:"path"`
+	Page int    `json:"page,omitempty" jsonschema:"from 1 (default 1)"`
 }
 
 // Validate implements the input check.
@@ -414,7 +414,7 @@ func filesPageImageTool(d *Deps) Tool {
 	return NewResultTool[FilesPageImageInput, FilesImageOutput](d, Spec{
 		Name:        "nc_webdav_read_page_image",
 		Title:       "See a page as an image",
-		Description: "Render one page of a PDF (or an image file) as an image, at most 1568 px and 1 MB: for scans, charts and forms whose text layer is missing or not enough.",
+		Description: "Render one page of a PDF (or an image) as an image, for scans, charts and forms without usable text.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in FilesPageImageInput) (*mcp.CallToolResult, error) {
 		dp, _ := nonRootFilePath("path", in.Path)
@@ -445,8 +445,8 @@ func imageResult(out FilesImageOutput, data []byte) (*mcp.CallToolResult, error)
 
 // FilesPreviewInput are the arguments of nc_webdav_get_preview.
 type FilesPreviewInput struct {
-	Path string `json:"path" jsonschema:"File to preview, like Photos/beach.jpg."`
-	Size int    `json:"size,omitempty" jsonschema:"Longest edge in pixels, 32-1568 (default 512)."`
+	Path string `json:"path"`
+	Size int    `json:"size,omitempty" jsonschema:"longest edge px, 32-1568 (default 512)"`
 }
 
 // Validate implements the input check.
@@ -464,7 +464,7 @@ func filesPreviewTool(d *Deps) Tool {
 	return NewResultTool[FilesPreviewInput, FilesImageOutput](d, Spec{
 		Name:        "nc_webdav_get_preview",
 		Title:       "Preview a file",
-		Description: "Get a small image of a file: Nextcloud's own preview when it has one, else rendered here (first PDF page, downscaled image). Cheaper than reading a large photo.",
+		Description: "Get a small image of a file, cheaper than reading a large photo.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in FilesPreviewInput) (*mcp.CallToolResult, error) {
 		dp, _ := nonRootFilePath("path", in.Path)

@@ -33,13 +33,13 @@ var filesImageTypes = map[string]bool{"image/png": true, "image/jpeg": true, "im
 
 // FilesReadInput are the arguments of nc_webdav_read_file.
 type FilesReadInput struct {
-	Path     string `json:"path" jsonschema:"File to read, like Documents/notes.md."`
-	Offset   int64  `json:"offset,omitempty" jsonschema:"First byte to return (default 0). Use next_offset from the previous call to continue."`
-	MaxBytes int64  `json:"max_bytes,omitempty" jsonschema:"Return at most this many bytes from offset (at most 1048576). Without offset and max_bytes the whole file is returned if it is at most 262144 bytes."`
-	Encoding string `json:"encoding,omitempty" jsonschema:"text (default: documents as extracted text, images as images), source (a text file's own text, e.g. HTML markup) or base64 (raw bytes).,enum=text,enum=source,enum=base64"`
-	Pages    string `json:"pages,omitempty" jsonschema:"Pages, slides or chapters to read, like 3-5 or 7."`
-	Sheet    string `json:"sheet,omitempty" jsonschema:"Spreadsheet sheet to read (default the first)."`
-	Rows     string `json:"rows,omitempty" jsonschema:"Rows of the sheet, like 1-200 (default 1-500)."`
+	Path     string `json:"path"`
+	Offset   int64  `json:"offset,omitempty" jsonschema:"first byte; pass next_offset"`
+	MaxBytes int64  `json:"max_bytes,omitempty" jsonschema:"max 1048576; default whole file up to 256 KiB"`
+	Encoding string `json:"encoding,omitempty" jsonschema:"text (default), source (raw text, e.g. HTML) or base64,enum=text,enum=source,enum=base64"`
+	Pages    string `json:"pages,omitempty" jsonschema:"pages, slides or chapters, like 3-5"`
+	Sheet    string `json:"sheet,omitempty" jsonschema:"default the first"`
+	Rows     string `json:"rows,omitempty" jsonschema:"like 1-200 (default 1-500)"`
 }
 
 // Validate implements the input check.
@@ -88,8 +88,8 @@ func filesReadTool(d *Deps) Tool {
 	return NewResultTool[FilesReadInput, FilesReadOutput](d, Spec{
 		Name:  "nc_webdav_read_file",
 		Title: "Read a file",
-		Description: "Read a file from the user's Nextcloud files. Text comes back as text; PDF, Office, OpenDocument, RTF, HTML and EPUB as extracted text, in windows (pages, sheet and rows, offset; the result says what comes next); images as an image (large ones downscaled). " +
-			"Text over 256 KiB: read in windows with offset and max_bytes. Raw bytes: encoding base64. The etag is what nc_webdav_write_file takes as if_match.",
+		Description: "Read a file: text as text; PDF, Office, OpenDocument, RTF, HTML, EPUB as extracted " +
+			"text in windows (the result says what comes next); images as images (large ones downscaled).",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in FilesReadInput) (*mcp.CallToolResult, error) {
 		dp, _ := nonRootFilePath("path", in.Path)

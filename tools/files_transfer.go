@@ -100,11 +100,11 @@ func (d *Deps) transferFor(ctx context.Context, call *Call, what string) (*Trans
 
 // TransferUploadInput are the arguments of nc_webdav_upload_file.
 type TransferUploadInput struct {
-	LocalPath string `json:"local_path" jsonschema:"Local file (folder with recursive) in an allowed folder."`
-	Path      string `json:"path" jsonschema:"Destination in Nextcloud, like Documents/report.pdf."`
-	Overwrite bool   `json:"overwrite,omitempty" jsonschema:"Replace an existing file."`
-	ETag      string `json:"etag,omitempty" jsonschema:"Replace only if the file still has this etag."`
-	Recursive bool   `json:"recursive,omitempty" jsonschema:"Upload a whole folder into path."`
+	LocalPath string `json:"local_path" jsonschema:"inside an allowed local folder"`
+	Path      string `json:"path"`
+	Overwrite bool   `json:"overwrite,omitempty"`
+	ETag      string `json:"etag,omitempty"`
+	Recursive bool   `json:"recursive,omitempty"`
 }
 
 // Validate implements the input check.
@@ -122,8 +122,8 @@ func uploadFileTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_webdav_upload_file",
 		Title: "Upload a local file",
-		Description: "Upload a local file (or folder, with recursive) from an allowed local folder to Nextcloud, any size, " +
-			"resumable: calling again after an interruption continues. Never replaces a file unless overwrite or etag is given.",
+		Description: "Upload a local file (or a folder, recursive) from an allowed local " +
+			"folder, any size; calling again after an interruption resumes.",
 		Hints: Hints{Destructive: true},
 	}, func(ctx context.Context, call *Call, in TransferUploadInput) (TransferResult, error) {
 		dp, _ := nonRootFilePath("path", in.Path)
@@ -145,10 +145,10 @@ func uploadFileTool(d *Deps) Tool {
 
 // TransferDownloadInput are the arguments of nc_webdav_download_file.
 type TransferDownloadInput struct {
-	Path      string `json:"path" jsonschema:"File in Nextcloud, like Documents/report.pdf."`
-	LocalPath string `json:"local_path" jsonschema:"Where to save it, inside an allowed local folder."`
-	Overwrite bool   `json:"overwrite,omitempty" jsonschema:"Replace an existing local file."`
-	Recursive bool   `json:"recursive,omitempty" jsonschema:"Download a whole folder into local_path."`
+	Path      string `json:"path"`
+	LocalPath string `json:"local_path" jsonschema:"inside an allowed local folder"`
+	Overwrite bool   `json:"overwrite,omitempty"`
+	Recursive bool   `json:"recursive,omitempty"`
 }
 
 // Validate implements the input check.
@@ -161,8 +161,8 @@ func downloadFileTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_webdav_download_file",
 		Title: "Download to a local file",
-		Description: "Download a Nextcloud file (or folder, with recursive) into an allowed local folder, any size, resumable. " +
-			"Never replaces a local file unless overwrite is true.",
+		Description: "Download a file (or a folder, recursive) into " +
+			"an allowed local folder, any size, resumable.",
 		Hints: Hints{Destructive: true, Idempotent: true},
 	}, func(ctx context.Context, call *Call, in TransferDownloadInput) (TransferResult, error) {
 		dp, _ := cleanFilePath("path", in.Path)

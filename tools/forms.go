@@ -108,7 +108,7 @@ func formResult(f *nextcloud.Form) formOut {
 }
 
 type formIDIn struct {
-	FormID int `json:"form_id" jsonschema:"id from nc_forms_list"`
+	FormID int `json:"form_id"`
 }
 
 func (in *formIDIn) Validate() error { return dtPositiveID("form_id", in.FormID) }
@@ -175,7 +175,7 @@ func formsListSubmissionsTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_forms_list_submissions",
 		Title:       "Read form responses",
-		Description: "Read a form's responses with a summary per question: counts per option, and the answers to text questions with who gave them.",
+		Description: "Read a form's responses with a summary per question.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in formIDIn) (formsSubmissionsOut, error) {
 		res, err := call.Client.Forms().Submissions(ctx, in.FormID)
@@ -291,7 +291,7 @@ func formsCreateTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_forms_create",
 		Title:       "Create a form",
-		Description: "Create a form with its questions and options in one call. Nobody can answer it until it is shared in the Forms app.",
+		Description: "Create a form with its questions and options. It takes answers only once shared in the Forms app.",
 		Hints:       createHints,
 	}, func(ctx context.Context, call *Call, in formsCreateIn) (formOut, error) {
 		api := call.Client.Forms()

@@ -42,7 +42,7 @@ func mailListAccountsTool(d *Deps) Tool {
 }
 
 type mailListMailboxesIn struct {
-	AccountID int `json:"account_id,omitempty" jsonschema:"Only this account (default: all)."`
+	AccountID int `json:"account_id,omitempty"`
 }
 
 type mailMailboxOut struct {
@@ -61,7 +61,7 @@ func mailListMailboxesTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_mail_list_mailboxes",
 		Title:       "List mailboxes",
-		Description: "List mail folders with ids, roles (inbox, sent, trash…) and unread counts; subfolders are named like Projects/Alpha.",
+		Description: "List mail folders with ids, roles (inbox, sent, trash...) and unread counts.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in mailListMailboxesIn) (mailListMailboxesOut, error) {
 		api := call.Client.Mail()
@@ -92,12 +92,12 @@ func mailListMailboxesTool(d *Deps) Tool {
 }
 
 type mailListMessagesIn struct {
-	Mailbox    string `json:"mailbox" jsonschema:"Name (INBOX, Projects/Alpha), role or id."`
-	AccountID  int    `json:"account_id,omitempty" jsonschema:"Account of the mailbox, when names repeat."`
-	Query      string `json:"query,omitempty" jsonschema:"Words to find in subject or body; also from: to: is:starred…"`
-	UnreadOnly bool   `json:"unread_only,omitempty" jsonschema:"Only unread messages."`
-	Limit      int    `json:"limit,omitempty" jsonschema:"Messages per page, 1-100 (default 20)."`
-	Cursor     string `json:"cursor,omitempty" jsonschema:"next_cursor of the previous page."`
+	Mailbox    string `json:"mailbox" jsonschema:"name (INBOX, Projects/Alpha), role or id"`
+	AccountID  int    `json:"account_id,omitempty" jsonschema:"when names repeat across accounts"`
+	Query      string `json:"query,omitempty" jsonschema:"words in subject or body; also from: to: is:starred"`
+	UnreadOnly bool   `json:"unread_only,omitempty"`
+	Limit      int    `json:"limit,omitempty" jsonschema:"1-100 (default 20)"`
+	Cursor     string `json:"cursor,omitempty"`
 }
 
 func (in *mailListMessagesIn) Validate() error {
@@ -120,7 +120,7 @@ func mailListMessagesTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_mail_list_messages",
 		Title:       "List messages",
-		Description: "List a mailbox newest first, one entry per thread, after syncing it with the mail server. query searches subject and body.",
+		Description: "List a mailbox newest first, one entry per thread, after syncing it.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in mailListMessagesIn) (mailListMessagesOut, error) {
 		api := call.Client.Mail()

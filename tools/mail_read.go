@@ -27,7 +27,7 @@ const (
 )
 
 type mailMessageIn struct {
-	MessageID int `json:"message_id" jsonschema:"Message id from nc_mail_list_messages."`
+	MessageID int `json:"message_id"`
 }
 
 func (in *mailMessageIn) Validate() error { return dtPositiveID("message_id", in.MessageID) }
@@ -73,7 +73,7 @@ func mailGetMessageTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_mail_get_message",
 		Title:       "Read a message",
-		Description: "Read one message: headers, the body as text (HTML converted), attachments with sizes, and its thread. Does not mark it read.",
+		Description: "Read one message: headers, body as text, attachments, thread. Does not mark it read.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in mailMessageIn) (mailMessageOut, error) {
 		api := call.Client.Mail()
@@ -137,9 +137,9 @@ func clipBytes(s string, max int) (string, bool) {
 }
 
 type mailGetAttachmentIn struct {
-	MessageID    int    `json:"message_id" jsonschema:"Message id."`
-	AttachmentID string `json:"attachment_id" jsonschema:"Attachment id from nc_mail_get_message."`
-	SaveTo       string `json:"save_to,omitempty" jsonschema:"Store it in your files: a folder/ or a new file path."`
+	MessageID    int    `json:"message_id"`
+	AttachmentID string `json:"attachment_id"`
+	SaveTo       string `json:"save_to,omitempty" jsonschema:"a folder/ or a new file path in the user's files"`
 }
 
 func (in *mailGetAttachmentIn) Validate() error {
@@ -174,7 +174,7 @@ func mailGetAttachmentTool(d *Deps) Tool {
 	return NewResultTool[mailGetAttachmentIn, mailGetAttachmentOut](d, Spec{
 		Name:        "nc_mail_get_attachment",
 		Title:       "Get a mail attachment",
-		Description: "Read an attachment as text (PDF, Office, HTML… where readable) or image, or with save_to store it in the user's Nextcloud files.",
+		Description: "Read a mail attachment as text or image, or store it in the user's files with save_to.",
 		Hints:       Hints{ReadOnly: false, Destructive: false, Idempotent: false, OpenWorld: false},
 	}, func(ctx context.Context, call *Call, in mailGetAttachmentIn) (*mcp.CallToolResult, error) {
 		api := call.Client.Mail()

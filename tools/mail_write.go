@@ -14,13 +14,13 @@ import (
 var sendHints = Hints{ReadOnly: false, Destructive: false, Idempotent: false, OpenWorld: true}
 
 type mailSendIn struct {
-	To          []string `json:"to" jsonschema:"Recipients: a@b.example or Name <a@b.example>."`
-	Cc          []string `json:"cc,omitempty" jsonschema:"Copy recipients."`
-	Bcc         []string `json:"bcc,omitempty" jsonschema:"Blind copy recipients."`
-	Subject     string   `json:"subject" jsonschema:"Subject line."`
-	Body        string   `json:"body" jsonschema:"Plain text body."`
-	Attachments []string `json:"attachments,omitempty" jsonschema:"Paths in the user's Nextcloud files."`
-	AccountID   int      `json:"account_id,omitempty" jsonschema:"Send from this account (needed with several)."`
+	To          []string `json:"to" jsonschema:"a@b.example or Name <a@b.example>"`
+	Cc          []string `json:"cc,omitempty"`
+	Bcc         []string `json:"bcc,omitempty"`
+	Subject     string   `json:"subject"`
+	Body        string   `json:"body" jsonschema:"plain text"`
+	Attachments []string `json:"attachments,omitempty" jsonschema:"paths in the user's files"`
+	AccountID   int      `json:"account_id,omitempty" jsonschema:"needed with several accounts"`
 }
 
 func (in *mailSendIn) Validate() error {
@@ -53,7 +53,7 @@ func mailSendTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_mail_send",
 		Title:       "Send an email",
-		Description: "Send a plain-text email now from a Nextcloud Mail account. It cannot be recalled: confirm recipients and text with the user first.",
+		Description: "Send a plain-text email now. Cannot be recalled.",
 		Hints:       sendHints,
 	}, func(ctx context.Context, call *Call, in mailSendIn) (mailSentOut, error) {
 		api := call.Client.Mail()
@@ -146,9 +146,9 @@ func mailCleanupNote(err error) string {
 }
 
 type mailReplyIn struct {
-	MessageID int    `json:"message_id" jsonschema:"Message to answer."`
-	Body      string `json:"body" jsonschema:"Plain text reply; the original is quoted below."`
-	ReplyAll  bool   `json:"reply_all,omitempty" jsonschema:"Also answer the other recipients."`
+	MessageID int    `json:"message_id"`
+	Body      string `json:"body" jsonschema:"plain text"`
+	ReplyAll  bool   `json:"reply_all,omitempty"`
 }
 
 func (in *mailReplyIn) Validate() error {
@@ -165,7 +165,7 @@ func mailReplyTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_mail_reply",
 		Title:       "Reply to an email",
-		Description: "Send a reply in the message's thread, from the account that received it, quoting the original. Cannot be recalled: confirm first.",
+		Description: "Reply in the message's thread from the receiving account, quoting it. Cannot be recalled.",
 		Hints:       sendHints,
 	}, func(ctx context.Context, call *Call, in mailReplyIn) (mailSentOut, error) {
 		api := call.Client.Mail()
@@ -247,10 +247,10 @@ func mailQuote(m *nextcloud.MailMessage, text string) string {
 }
 
 type mailSetFlagsIn struct {
-	MessageID int   `json:"message_id" jsonschema:"Message id."`
-	Seen      *bool `json:"seen,omitempty" jsonschema:"Mark read (true) or unread (false)."`
-	Flagged   *bool `json:"flagged,omitempty" jsonschema:"Star or unstar."`
-	Important *bool `json:"important,omitempty" jsonschema:"Mark or unmark important."`
+	MessageID int   `json:"message_id"`
+	Seen      *bool `json:"seen,omitempty" jsonschema:"read (true) or unread (false)"`
+	Flagged   *bool `json:"flagged,omitempty"`
+	Important *bool `json:"important,omitempty"`
 }
 
 func (in *mailSetFlagsIn) Validate() error {
@@ -304,8 +304,8 @@ func mailSetFlagsTool(d *Deps) Tool {
 }
 
 type mailMoveIn struct {
-	MessageID int    `json:"message_id" jsonschema:"Message id."`
-	Mailbox   string `json:"mailbox" jsonschema:"Target: name (Archive, Projects/Alpha), role or id."`
+	MessageID int    `json:"message_id"`
+	Mailbox   string `json:"mailbox" jsonschema:"name, role or id"`
 }
 
 func (in *mailMoveIn) Validate() error {

@@ -92,8 +92,8 @@ func newsListFeedsTool(d *Deps) Tool {
 }
 
 type newsAddFeedIn struct {
-	URL    string `json:"url" jsonschema:"address of the RSS or Atom feed"`
-	Folder string `json:"folder,omitempty" jsonschema:"folder name; created if missing"`
+	URL    string `json:"url" jsonschema:"RSS or Atom feed address"`
+	Folder string `json:"folder,omitempty" jsonschema:"created if missing"`
 }
 
 func (in *newsAddFeedIn) Validate() error { return checkWebURL("url", in.URL) }
@@ -163,7 +163,7 @@ func newsAlreadySubscribed(ctx context.Context, n *nextcloud.NewsAPI, url string
 }
 
 type newsFeedIDIn struct {
-	FeedID int `json:"feed_id" jsonschema:"feed id from nc_news_list_feeds"`
+	FeedID int `json:"feed_id"`
 }
 
 func (in *newsFeedIDIn) Validate() error { return dtPositiveID("feed_id", in.FeedID) }
@@ -187,12 +187,12 @@ func newsRemoveFeedTool(d *Deps) Tool {
 }
 
 type newsListItemsIn struct {
-	FeedID     int    `json:"feed_id,omitempty" jsonschema:"only this feed"`
-	FolderID   int    `json:"folder_id,omitempty" jsonschema:"only feeds in this folder"`
-	Starred    bool   `json:"starred,omitempty" jsonschema:"only starred articles"`
-	UnreadOnly bool   `json:"unread_only,omitempty" jsonschema:"only unread articles"`
-	Limit      int    `json:"limit,omitempty" jsonschema:"how many, default 20, at most 200"`
-	Cursor     string `json:"cursor,omitempty" jsonschema:"next_cursor of the previous page"`
+	FeedID     int    `json:"feed_id,omitempty"`
+	FolderID   int    `json:"folder_id,omitempty"`
+	Starred    bool   `json:"starred,omitempty"`
+	UnreadOnly bool   `json:"unread_only,omitempty"`
+	Limit      int    `json:"limit,omitempty" jsonschema:"default 20, max 200"`
+	Cursor     string `json:"cursor,omitempty"`
 }
 
 func (in *newsListItemsIn) Validate() error {
@@ -247,7 +247,7 @@ func newsListItemsTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_news_list_items",
 		Title:       "List news articles",
-		Description: "List News articles, newest first, from all feeds or one feed, folder or the starred ones, as plain text with feed and author.",
+		Description: "List News articles newest first, from all feeds, one feed, a folder or starred, as plain text.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in newsListItemsIn) (newsListItemsOut, error) {
 		n := call.Client.News()
@@ -293,9 +293,9 @@ func newsListItemsTool(d *Deps) Tool {
 }
 
 type newsMarkReadIn struct {
-	ItemIDs []int `json:"item_ids,omitempty" jsonschema:"these articles"`
-	FeedID  int   `json:"feed_id,omitempty" jsonschema:"every article of this feed"`
-	All     bool  `json:"all,omitempty" jsonschema:"every article of every feed"`
+	ItemIDs []int `json:"item_ids,omitempty"`
+	FeedID  int   `json:"feed_id,omitempty"`
+	All     bool  `json:"all,omitempty"`
 }
 
 func (in *newsMarkReadIn) Validate() error {
@@ -370,8 +370,8 @@ func newsMarkReadTool(d *Deps) Tool {
 }
 
 type newsSetStarredIn struct {
-	ItemID  int  `json:"item_id" jsonschema:"article id from nc_news_list_items"`
-	Starred bool `json:"starred" jsonschema:"true to star, false to unstar"`
+	ItemID  int  `json:"item_id"`
+	Starred bool `json:"starred"`
 }
 
 func (in *newsSetStarredIn) Validate() error { return dtPositiveID("item_id", in.ItemID) }

@@ -72,8 +72,8 @@ func unixRFC3339(sec int64) string {
 
 // NotesListInput are the arguments of nc_notes_list_notes.
 type NotesListInput struct {
-	Category string `json:"category,omitempty" jsonschema:"Only notes in exactly this category, e.g. Work or Work/Projects. Leave out for all notes."`
-	Limit    int    `json:"limit,omitempty" jsonschema:"Most notes to return, newest first; default 50, at most 500."`
+	Category string `json:"category,omitempty" jsonschema:"exactly this category"`
+	Limit    int    `json:"limit,omitempty" jsonschema:"default 50, max 500"`
 }
 
 // Validate implements the input check.
@@ -96,8 +96,8 @@ func notesListTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_notes_list_notes",
 		Title: "List notes",
-		Description: "List the user's Nextcloud notes, newest first, without their content: id, title, category, " +
-			"modified time and etag. Use nc_notes_get_note to read one, nc_notes_search_notes to find notes by text.",
+		Description: "List notes newest first without content: " +
+			"id, title, category, modified, etag.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in NotesListInput) (NotesListOutput, error) {
 		o := nextcloud.NotesListOptions{MetadataOnly: true, ChunkSize: notesPageSize}
@@ -144,7 +144,7 @@ func cmpOr(v, def int) int {
 
 // NoteIDInput names one note.
 type NoteIDInput struct {
-	NoteID int `json:"note_id" jsonschema:"The note's numeric id, as nc_notes_list_notes or nc_notes_search_notes return it."`
+	NoteID int `json:"note_id"`
 }
 
 // Validate implements the input check.
@@ -159,7 +159,7 @@ func notesGetTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_notes_get_note",
 		Title:       "Read a note",
-		Description: "Read one note with its markdown content and its etag. Pass the etag to nc_notes_update_note to change the note safely.",
+		Description: "Read one note's markdown with its etag.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in NoteIDInput) (NoteFull, error) {
 		n, err := call.Client.GetNote(ctx, in.NoteID)
@@ -174,9 +174,9 @@ func notesGetTool(d *Deps) Tool {
 
 // NotesCreateInput are the arguments of nc_notes_create_note.
 type NotesCreateInput struct {
-	Title    string `json:"title" jsonschema:"Title of the new note. If the category already has a note with this title, Nextcloud appends (2)."`
-	Content  string `json:"content" jsonschema:"Markdown body of the note."`
-	Category string `json:"category,omitempty" jsonschema:"Category (folder) for the note, e.g. Work; subcategories with /, e.g. Work/Projects. Leave out for none."`
+	Title    string `json:"title"`
+	Content  string `json:"content"`
+	Category string `json:"category,omitempty" jsonschema:"folder, e.g. Work/Projects"`
 }
 
 // Validate implements the input check.
@@ -191,7 +191,7 @@ func notesCreateTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_notes_create_note",
 		Title:       "Create a note",
-		Description: "Create a new note. Returns its id, the title it got (Nextcloud may add \" (2)\" when the title is taken) and its etag.",
+		Description: "Create a note; Nextcloud adds \" (2)\" to a title already taken.",
 		Hints:       createHints,
 	}, func(ctx context.Context, call *Call, in NotesCreateInput) (NoteSummary, error) {
 		n, err := call.Client.CreateNote(ctx, nextcloud.NoteInput{Title: in.Title, Content: in.Content, Category: in.Category})
@@ -206,11 +206,11 @@ func notesCreateTool(d *Deps) Tool {
 
 // NotesUpdateInput are the arguments of nc_notes_update_note.
 type NotesUpdateInput struct {
-	NoteID   int     `json:"note_id" jsonschema:"The note's numeric id."`
-	ETag     string  `json:"etag" jsonschema:"The etag from the latest nc_notes_get_note (or list) of this note. The update fails without writing if the note changed since."`
-	Title    *string `json:"title,omitempty" jsonschema:"New title (renames the note). Leave out to keep it."`
-	Content  *string `json:"content,omitempty" jsonschema:"New markdown content, replacing the whole body. Leave out to keep it."`
-	Category *string `json:"category,omitempty" jsonschema:"New category (moves the note); empty string for none. Leave out to keep it."`
+	NoteID   int     `json:"note_id"`
+	ETag     string  `json:"etag"`
+	Title    *string `json:"title,omitempty"`
+	Content  *string `json:"content,omitempty" jsonschema:"replaces the whole body"`
+	Category *string `json:"category,omitempty" jsonschema:"moves the note"`
 }
 
 // Validate implements the input check.
@@ -234,9 +234,8 @@ func notesUpdateTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_notes_update_note",
 		Title: "Update a note",
-		Description: "Change a note's title, content (replaced as a whole) or category. Requires the etag from the latest read; " +
-			"if someone changed the note since, nothing is written and the call fails: read it again and retry with the new etag. " +
-			"To add text at the end, prefer nc_notes_append_content.",
+		Description: "Change a note's title, content (replaced whole) or category. " +
+			"To add at the end prefer nc_notes_append_content.",
 		Hints: updateHints,
 	}, func(ctx context.Context, call *Call, in NotesUpdateInput) (NoteSummary, error) {
 		n, err := call.Client.UpdateNote(ctx, in.NoteID, in.ETag, nextcloud.NoteChanges{Title: in.Title, Content: in.Content, Category: in.Category})
@@ -251,8 +250,8 @@ func notesUpdateTool(d *Deps) Tool {
 
 // NotesAppendInput are the arguments of nc_notes_append_content.
 type NotesAppendInput struct {
-	NoteID  int    `json:"note_id" jsonschema:"The note's numeric id."`
-	Content string `json:"content" jsonschema:"Markdown to add at the end of the note, on a new line."`
+	NoteID  int    `json:"note_id"`
+	Content string `json:"content" jsonschema:"markdown, added on a new line"`
 }
 
 // Validate implements the input check.
@@ -277,8 +276,8 @@ func notesAppendTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_notes_append_content",
 		Title: "Append to a note",
-		Description: "Add text at the end of a note without replacing what is there. It reads the note and writes it back " +
-			"only if nobody changed it in between (retrying once after a concurrent change).",
+		Description: "Add text at the end of a note without replacing " +
+			"it (safe against concurrent changes).",
 		Hints: Hints{},
 	}, func(ctx context.Context, call *Call, in NotesAppendInput) (NotesAppendOutput, error) {
 		var lastErr error
@@ -313,8 +312,8 @@ func appendText(existing, addition string) string {
 
 // NotesSearchInput are the arguments of nc_notes_search_notes.
 type NotesSearchInput struct {
-	Query string `json:"query" jsonschema:"Words to look for in titles and content (case-insensitive; any word matches, notes matching more rank higher)."`
-	Limit int    `json:"limit,omitempty" jsonschema:"Most results to return; default 10, at most 50."`
+	Query string `json:"query"`
+	Limit int    `json:"limit,omitempty" jsonschema:"default 10, max 50"`
 }
 
 // Validate implements the input check.
@@ -348,8 +347,8 @@ func notesSearchTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_notes_search_notes",
 		Title: "Search notes",
-		Description: "Find notes whose title or content contains the query words. Title matches rank above content matches, " +
-			"and more hits rank higher. Returns id, title, category and a snippet around the first match.",
+		Description: "Find notes by words in title or content, " +
+			"best first, with a snippet.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in NotesSearchInput) (NotesSearchOutput, error) {
 		terms := searchTerms(in.Query)
@@ -462,7 +461,7 @@ func notesDeleteTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_notes_delete_note",
 		Title:       "Delete a note",
-		Description: "Delete a note. When the Deleted files app is enabled, its file can still be restored from the Nextcloud trash bin.",
+		Description: "Delete a note (restorable from the trash bin when that app is on).",
 		Hints:       deleteHints,
 	}, func(ctx context.Context, call *Call, in NoteIDInput) (NotesDeleteOutput, error) {
 		if err := call.Client.DeleteNote(ctx, in.NoteID); err != nil {

@@ -37,7 +37,7 @@ func notificationsListTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_notifications_list",
 		Title:       "List notifications",
-		Description: "List your Nextcloud notifications, newest first: mentions, shares, reminders, updates. Reading them does not dismiss them.",
+		Description: "List the user's notifications newest first (mentions, shares, reminders); reading does not dismiss.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, _ NotificationsNoInput) (NotificationsListOutput, error) {
 		ns, err := call.Client.Notifications(ctx)
@@ -59,7 +59,7 @@ func notificationsListTool(d *Deps) Tool {
 
 // NotificationsDismissInput names one notification.
 type NotificationsDismissInput struct {
-	ID int `json:"id" jsonschema:"notification id, from nc_notifications_list"`
+	ID int `json:"id"`
 }
 
 // Validate implements the input check.
@@ -80,7 +80,7 @@ func notificationsDismissTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_notifications_dismiss",
 		Title:       "Dismiss a notification",
-		Description: "Dismiss (delete) one of your notifications by id, on every device. It cannot be brought back.",
+		Description: "Dismiss one of the user's notifications on every device, for good.",
 		Hints:       deleteHints,
 	}, func(ctx context.Context, call *Call, in NotificationsDismissInput) (NotificationsDismissOutput, error) {
 		if err := call.Client.DismissNotification(ctx, in.ID); err != nil {

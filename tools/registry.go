@@ -50,6 +50,9 @@ type Deps struct {
 	// Safety configures confirmations, untrusted-text marking, --lockdown
 	// and the audit log (safety.go).
 	Safety Safety
+	// Capabilities keeps the toolsets' availability across runs, so a warm
+	// start lists the tools without waiting for the server; nil: none.
+	Capabilities CapabilityCache
 
 	// transfers guards destinations and holds in-memory upload sessions.
 	transfers transferState
@@ -102,6 +105,9 @@ type Options struct {
 	// filter; on failure every selected tool stays listed and each call reports
 	// its own error.
 	CapabilityTimeout time.Duration
+	// Dynamic lists a small core at start and lets the model turn toolsets
+	// on (dynamic.go); stdio only.
+	Dynamic bool
 }
 
 // Registry is the selected toolsets and the filters that hold at list and call time.
@@ -118,6 +124,18 @@ type Registry struct {
 	// with a wrong password every fetch is a failed login, which feeds
 	// Nextcloud's brute-force throttling, so failures are not retried at once.
 	failed map[*nextcloud.Client]time.Time
+
+	// dynamic is the toolsets turned on in dynamic mode; nil in static mode.
+	dynamic *dynamicToolsets
+	// The cached availability (capcache.go): warm is read at start and
+	// used until the first live answer (liveSeen); served is what the
+	// client was last shown; server is where list changes are announced.
+	warm       *warmState
+	liveSeen   bool
+	served     map[string]bool
+	server     *server.MCPServer
+	bg         context.Context
+	refreshing bool
 }
 
 // maxCachedClients bounds the per-client capability answers kept.
@@ -150,6 +168,9 @@ func NewRegistry(d *Deps, all []*Toolset, o Options) (*Registry, error) {
 			r.toolsets = append(r.toolsets, &sel)
 		}
 	}
+	if o.Dynamic {
+		r.dynamic = newDynamicToolsets()
+	}
 	return r, nil
 }
 
@@ -170,8 +191,8 @@ func (r *Registry) Tools() []Tool {
 // filter, applied by mcp-go at list time and again at call time, and the
 // safety layer (safety.go) around every call.
 func (r *Registry) ServerOptions() []server.ServerOption {
-	return []server.ServerOption{server.WithToolFilter(r.filter),
-		server.WithToolFilter(r.guard.filter), server.WithToolHandlerMiddleware(r.guard.middleware)}
+	return append([]server.ServerOption{server.WithToolFilter(r.filter),
+		server.WithToolFilter(r.guard.filter), server.WithToolHandlerMiddleware(r.guard.middleware)}, r.extraOptions()...)
 }
 
 // Register adds the tools, resources and templates to the server.
@@ -180,6 +201,9 @@ func (r *Registry) Register(s *server.MCPServer) {
 	for _, t := range r.Tools() {
 		st = append(st, server.ServerTool{Tool: t.Def, Handler: t.Handler})
 	}
+	r.mu.Lock()
+	r.server = s
+	r.mu.Unlock()
 	s.AddTools(st...)
 	for _, ts := range r.toolsets {
 		if len(ts.Resources) > 0 {
@@ -189,27 +213,65 @@ func (r *Registry) Register(s *server.MCPServer) {
 			s.AddResourceTemplates(ts.Templates...)
 		}
 	}
+	r.registerExtras(s)
 }
 
-// Prefetch warms the capability cache in the background so the first
-// tools/list does not wait for the network.
+// Prefetch reads the cached availability and asks the server in the
+// background, so the first tools/list does not wait for the network.
 func (r *Registry) Prefetch(ctx context.Context) {
+	r.mu.Lock()
+	r.bg = ctx
+	r.mu.Unlock()
+	r.loadWarm(ctx)
+	r.refreshInBackground()
+}
+
+// refreshInBackground asks the server for its apps unless a request is
+// under way already.
+func (r *Registry) refreshInBackground() {
+	r.mu.Lock()
+	if r.refreshing {
+		r.mu.Unlock()
+		return
+	}
+	r.refreshing = true
+	bg := r.bg
+	r.mu.Unlock()
+	if bg == nil {
+		bg = context.Background()
+	}
 	go func() {
-		ctx, cancel := context.WithTimeout(ctx, r.opts.CapabilityTimeout)
+		defer func() {
+			r.mu.Lock()
+			r.refreshing = false
+			r.mu.Unlock()
+		}()
+		ctx, cancel := context.WithTimeout(bg, r.opts.CapabilityTimeout)
 		defer cancel()
-		_ = r.available(ctx)
+		_ = r.liveAvailability(ctx)
 	}()
 }
 
 // available returns, per toolset name, whether the server has the app. nil
-// means unknown (no credentials or the server did not answer).
+// means unknown (no credentials or the server did not answer). Until the
+// server has answered once, the cached availability stands in for it.
 func (r *Registry) available(ctx context.Context) map[string]bool {
+	if a, ok := r.warmAvailability(ctx); ok {
+		r.refreshInBackground()
+		return a
+	}
+	return r.liveAvailability(ctx)
+}
+
+// liveAvailability is what the server says, asked once per client.
+func (r *Registry) liveAvailability(ctx context.Context) map[string]bool {
 	c, err := r.deps.Factory.Client(ctx)
 	if err != nil || c == nil {
 		return nil
 	}
 	r.mu.Lock()
 	if a, ok := r.avail[c]; ok {
+		r.served = a
 		r.mu.Unlock()
 		return a
 	}
@@ -248,10 +310,12 @@ func (r *Registry) available(ctx context.Context) map[string]bool {
 	}
 	r.avail[c] = a
 	r.mu.Unlock()
+	r.learned(ctx, c.BaseURL().String(), c.Login(), a)
 	return a
 }
 
 func (r *Registry) filter(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
+	tools = r.dynamicFilter(tools)
 	a := r.available(ctx)
 	if a == nil {
 		return tools

@@ -67,8 +67,9 @@ type guard struct {
 	classes map[string]safetyClass
 	confirm map[string]confirmer
 	sources map[string]untrustedSource
-	// readOnly names the tools annotated read-only; the rest change data.
-	readOnly map[string]bool
+	// changes names the tools of the toolsets that are not annotated
+	// read-only: they change data.
+	changes map[string]bool
 
 	mu sync.Mutex
 	// ids caches who the credential belongs to, per client.
@@ -77,7 +78,7 @@ type guard struct {
 
 func newGuard(d *Deps, all []*Toolset) *guard {
 	g := &guard{safety: d.Safety, deps: d, classes: safetyClasses(), confirm: confirmers(), sources: untrustedSources(),
-		readOnly: map[string]bool{}, ids: map[*nextcloud.Client]*identity{}}
+		changes: map[string]bool{}, ids: map[*nextcloud.Client]*identity{}}
 	if g.safety.Confirm == "" {
 		g.safety.Confirm = ConfirmAuto
 	}
@@ -86,24 +87,26 @@ func newGuard(d *Deps, all []*Toolset) *guard {
 	}
 	for _, ts := range all {
 		for _, t := range ts.Tools {
-			if t.ReadOnly() {
-				g.readOnly[t.Def.Name] = true
+			if !t.ReadOnly() {
+				g.changes[t.Def.Name] = true
 			}
 		}
 	}
 	return g
 }
 
-// classOf returns the tool's class; a tool that changes data but is missing
-// from the table (a test keeps that from happening) counts as irreversible.
+// classOf returns the tool's class; a tool of the toolsets that changes
+// data but is missing from the table (a test keeps that from happening)
+// counts as irreversible. Reads, and tools that are no toolset's (the
+// dynamic-toolset meta tools), are not guarded.
 func (g *guard) classOf(name string) (safetyClass, bool) {
 	if c, ok := g.classes[name]; ok {
 		return c, true
 	}
-	if g.readOnly[name] {
-		return safetyClass{}, false
+	if g.changes[name] {
+		return safetyClass{Effect: Irreversible}, true
 	}
-	return safetyClass{Effect: Irreversible}, true
+	return safetyClass{}, false
 }
 
 // hidden reports whether --confirm always keeps the tool from this client.

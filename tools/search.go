@@ -42,7 +42,7 @@ func searchProvidersTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_search_providers",
 		Title:       "List search providers",
-		Description: "List the unified search providers of this Nextcloud (files, notes, Deck cards, Talk, tables, comments, settings...) to narrow nc_search_unified.",
+		Description: "List the unified search providers of this server, to narrow nc_search_unified.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, _ SearchNoInput) (SearchProvidersOutput, error) {
 		ps, err := call.Client.SearchProviders(ctx)
@@ -71,11 +71,11 @@ func sortedProviders(ps []nextcloud.SearchProvider) []nextcloud.SearchProvider {
 
 // SearchUnifiedInput are the arguments of nc_search_unified.
 type SearchUnifiedInput struct {
-	Query     string   `json:"query" jsonschema:"what to look for"`
-	Providers []string `json:"providers,omitempty" jsonschema:"provider ids to ask (see nc_search_providers), e.g. [\"files\",\"notes\"]; default all"`
-	Limit     int      `json:"limit,omitempty" jsonschema:"results per provider, default 5, at most 25"`
-	Cursor    string   `json:"cursor,omitempty" jsonschema:"next_cursor of an earlier answer, to get more from that one provider (needs exactly one provider)"`
-	Timeout   float64  `json:"provider_timeout_seconds,omitempty" jsonschema:"how long each provider may take, default 10 seconds; slower ones are listed in degraded"`
+	Query     string   `json:"query"`
+	Providers []string `json:"providers,omitempty" jsonschema:"e.g. [\"files\"]; default all"`
+	Limit     int      `json:"limit,omitempty" jsonschema:"per provider, default 5, max 25"`
+	Cursor    string   `json:"cursor,omitempty" jsonschema:"next_cursor; needs exactly one provider"`
+	Timeout   float64  `json:"provider_timeout_seconds,omitempty" jsonschema:"per provider, default 10"`
 }
 
 // Validate implements the input check.
@@ -131,9 +131,8 @@ func searchUnifiedTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_search_unified",
 		Title: "Search everywhere",
-		Description: "Search all of Nextcloud at once with its unified search: files, notes, Deck cards, Talk, tables, comments and more, asked in parallel. " +
-			"Returns each hit with its app and a link that opens it. Providers that fail or are too slow are listed in degraded while the others' results still come back. " +
-			"Narrow with providers (see nc_search_providers); page one provider with cursor.",
+		Description: "Search all of Nextcloud at once (files, notes, Deck, Talk, tables, comments...). " +
+			"Hits come with app and link; slow or failing providers are listed in degraded.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in SearchUnifiedInput) (SearchUnifiedOutput, error) {
 		out := SearchUnifiedOutput{Results: []SearchHit{}, Providers: []SearchProviderResult{}, Degraded: []SearchDegraded{}}

@@ -32,8 +32,8 @@ type SearchContentInput struct {
 	Query         string   `json:"query" jsonschema:"words to find; \"a phrase\", prefix*, OR, NOT work"`
 	Apps          []string `json:"apps,omitempty" jsonschema:"files, notes, calendar, tasks, contacts, deck; default all"`
 	PathPrefix    string   `json:"path_prefix,omitempty" jsonschema:"only files in this folder (indexed on first use)"`
-	ModifiedAfter string   `json:"modified_after,omitempty" jsonschema:"only changed since, e.g. 2026-01-31"`
-	Limit         int      `json:"limit,omitempty" jsonschema:"hits, default 10, at most 50"`
+	ModifiedAfter string   `json:"modified_after,omitempty" jsonschema:"only changed since"`
+	Limit         int      `json:"limit,omitempty" jsonschema:"default 10, max 50"`
 }
 
 // Validate implements the input check.
@@ -101,8 +101,8 @@ func searchContentTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_search_content",
 		Title: "Search inside content",
-		Description: "Full-text search inside files, notes, events, tasks, contacts and Deck cards via a local index kept fresh incrementally. " +
-			"Finds words in document text, which nc_search_unified cannot.",
+		Description: "Full-text search inside files, notes, events, tasks, contacts and Deck cards via a local " +
+			"index kept fresh. Finds words in document text, which nc_search_unified cannot.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in SearchContentInput) (SearchContentOutput, error) {
 		after, _ := parseModifiedAfter(in.ModifiedAfter)
@@ -241,7 +241,7 @@ func indexStatusTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_index_status",
 		Title:       "Show the search index",
-		Description: "Show what the local content index holds: documents per app, indexed folders, last update per source, skipped files and why.",
+		Description: "Show what the local content index holds: documents per app, folders, last update per source, skipped files.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, _ SearchNoInput) (IndexStatusOutput, error) {
 		st, err := d.Index.Status(ctx, call.Client)

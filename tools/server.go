@@ -18,7 +18,8 @@ import (
 func NewServer(reg *Registry, version, instructions string) *server.MCPServer {
 	ready := make(chan struct{})
 	hooks := &server.Hooks{}
-	hooks.AddAfterCallTool(rewriteValidationError)
+	hooks.AddAfterCallTool(newArgExplainer(reg.Tools).afterCall)
+	hooks.AddAfterInitialize(advertiseToolListChanges)
 	hooks.AddOnRequestInitialization(func(ctx context.Context, _ any, message any) error {
 		select {
 		case <-ready:
@@ -37,6 +38,11 @@ func NewServer(reg *Registry, version, instructions string) *server.MCPServer {
 	})
 	opts := []server.ServerOption{
 		server.WithInstructions(instructions),
+		// The tool list follows the server's apps (capcache.go), so the
+		// server announces listChanged; but with mcp-go's own flag set, the
+		// background registration below would tell every client that
+		// initialized before it finished that the list changed, which it
+		// has not. The flag stays off and initialize says it (advertise).
 		server.WithToolCapabilities(false),
 		server.WithResourceCapabilities(false, false),
 		server.WithRecovery(),
@@ -52,6 +58,20 @@ func NewServer(reg *Registry, version, instructions string) *server.MCPServer {
 		reg.Register(s)
 	}()
 	return s
+}
+
+// advertiseToolListChanges declares in the initialize answer that this
+// server sends notifications/tools/list_changed (see capcache.go).
+func advertiseToolListChanges(_ context.Context, _ any, _ *mcp.InitializeRequest, res *mcp.InitializeResult) {
+	if res == nil {
+		return
+	}
+	if res.Capabilities.Tools == nil {
+		res.Capabilities.Tools = &struct {
+			ListChanged bool `json:"listChanged,omitempty"`
+		}{}
+	}
+	res.Capabilities.Tools.ListChanged = true
 }
 
 // isLifecycleRequest reports whether a request may be answered before the

@@ -138,12 +138,12 @@ func checkExpireDate(v string) error {
 
 // SharingListInput are the arguments of nc_sharing_list.
 type SharingListInput struct {
-	SharedWithMe bool   `json:"shared_with_me,omitempty" jsonschema:"list what other people shared with you instead of what you shared"`
-	Pending      bool   `json:"pending,omitempty" jsonschema:"list shares with you that still wait to be accepted"`
-	Path         string `json:"path,omitempty" jsonschema:"only shares of this file or folder in your files, e.g. Documents/report.pdf"`
-	Subfiles     bool   `json:"subfiles,omitempty" jsonschema:"with path (a folder): list the shares of the items inside it instead"`
-	Reshares     bool   `json:"reshares,omitempty" jsonschema:"with path: also include shares other people made of your item"`
-	Type         string `json:"type,omitempty" jsonschema:"only this kind: user, group, link, email or federated,enum=user,enum=group,enum=link,enum=email,enum=federated"`
+	SharedWithMe bool   `json:"shared_with_me,omitempty"`
+	Pending      bool   `json:"pending,omitempty"`
+	Path         string `json:"path,omitempty"`
+	Subfiles     bool   `json:"subfiles,omitempty" jsonschema:"with path: shares of the items inside it"`
+	Reshares     bool   `json:"reshares,omitempty" jsonschema:"with path: also others' reshares"`
+	Type         string `json:"type,omitempty" jsonschema:"user, group, link, email or federated,enum=user,enum=group,enum=link,enum=email,enum=federated"`
 }
 
 // Validate implements the input check.
@@ -172,8 +172,8 @@ func sharingListTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_sharing_list",
 		Title: "List shares",
-		Description: "List shares: by default the ones you made (users, groups, public links, emails, federated); with shared_with_me what others shared with you; " +
-			"with pending those waiting for your acceptance; with path only one file or folder (subfiles: the items inside it). Passwords are never shown, only password_protected.",
+		Description: "List the shares the user made, or with shared_with_me what " +
+			"others shared, or pending ones; path narrows to one item.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in SharingListInput) (SharingListOutput, error) {
 		var shares []nextcloud.Share
@@ -209,7 +209,7 @@ func sharingListTool(d *Deps) Tool {
 
 // SharingIDInput names one share.
 type SharingIDInput struct {
-	ID string `json:"id" jsonschema:"share id, from nc_sharing_list"`
+	ID string `json:"id"`
 }
 
 // Validate implements the input check.
@@ -224,7 +224,7 @@ func sharingGetTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_sharing_get",
 		Title:       "Get a share",
-		Description: "Show one share by id: what is shared, with whom, permissions, expiry, note and, for a public link, its address.",
+		Description: "Show one share: item, recipient, permissions, expiry, note, link address.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in SharingIDInput) (ShareInfo, error) {
 		s, err := call.Client.GetShare(ctx, in.ID)

@@ -10,10 +10,10 @@ import (
 
 // SharingShareesInput are the arguments of nc_sharing_search_sharees.
 type SharingShareesInput struct {
-	Query string   `json:"query" jsonschema:"part of a name, user id, group name or an email address"`
-	Types []string `json:"types,omitempty" jsonschema:"only these kinds: user, group, email, federated (default: all)"`
-	Limit int      `json:"limit,omitempty" jsonschema:"results per kind, default 10, at most 50"`
-	Page  int      `json:"page,omitempty" jsonschema:"page number for more results, from 1"`
+	Query string   `json:"query"`
+	Types []string `json:"types,omitempty" jsonschema:"user, group, email, federated (default all)"`
+	Limit int      `json:"limit,omitempty" jsonschema:"per kind, default 10, max 50"`
+	Page  int      `json:"page,omitempty" jsonschema:"from 1"`
 }
 
 // Validate implements the input check.
@@ -51,8 +51,8 @@ func sharingSearchShareesTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_sharing_search_sharees",
 		Title: "Find people to share with",
-		Description: "Search users, groups, email addresses and federated cloud ids to share with, as the share dialog does. " +
-			"Use it to turn a name into the exact share_with and type for nc_sharing_create. Exact matches come first.",
+		Description: "Find users, groups, emails and federated ids to share " +
+			"with, for share_with and type of nc_sharing_create.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in SharingShareesInput) (SharingShareesOutput, error) {
 		q := nextcloud.ShareeQuery{Search: in.Query, PerPage: cmp.Or(in.Limit, 10), Page: in.Page}

@@ -11,13 +11,13 @@ import (
 
 // SharingCreateInput are the arguments of nc_sharing_create.
 type SharingCreateInput struct {
-	Path        string   `json:"path" jsonschema:"file or folder in your files, e.g. Documents/report.pdf"`
-	ShareWith   string   `json:"share_with" jsonschema:"user id, group id, email address or federated cloud id (user@other.cloud); find user and group ids with nc_sharing_search_sharees"`
+	Path        string   `json:"path"`
+	ShareWith   string   `json:"share_with" jsonschema:"user id, group id, email or user@other.cloud"`
 	Type        string   `json:"type,omitempty" jsonschema:"user (default), group, email or federated,enum=user,enum=group,enum=email,enum=federated"`
-	Permissions []string `json:"permissions,omitempty" jsonschema:"any of read, update, create, delete, share; default is the server's default, usually all; [\"read\"] for view only. Files cannot get create or delete."`
-	ExpireDate  string   `json:"expire_date,omitempty" jsonschema:"last day of access, YYYY-MM-DD"`
-	Note        string   `json:"note,omitempty" jsonschema:"note shown to the recipient"`
-	Password    string   `json:"password,omitempty" jsonschema:"for email shares only: password the recipient must enter; it is never shown back"`
+	Permissions []string `json:"permissions,omitempty" jsonschema:"of read, update, create, delete, share; default all"`
+	ExpireDate  string   `json:"expire_date,omitempty" jsonschema:"last day of access"`
+	Note        string   `json:"note,omitempty"`
+	Password    string   `json:"password,omitempty" jsonschema:"email shares only"`
 }
 
 // Validate implements the input check.
@@ -51,9 +51,8 @@ func sharingCreateTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_sharing_create",
 		Title: "Share with someone",
-		Description: "Share a file or folder with a user, a group, an email address or a federated cloud id, with chosen permissions, an optional expiry date and note. " +
-			"This gives other people access (email and federated shares reach outside this Nextcloud, and the recipient may be notified), so confirm the recipient with the user first. " +
-			"Sharing the same item with the same user again returns the existing share. For a public link use nc_sharing_create_link.",
+		Description: "Share a file or folder with a user, group, email address or federated cloud id; the " +
+			"same share again returns the existing one. Public links: nc_sharing_create_link.",
 		Hints: Hints{OpenWorld: true},
 	}, func(ctx context.Context, call *Call, in SharingCreateInput) (ShareInfo, error) {
 		perms, _ := sharePermissionBits(in.Permissions)
@@ -72,13 +71,13 @@ func sharingCreateTool(d *Deps) Tool {
 
 // SharingCreateLinkInput are the arguments of nc_sharing_create_link.
 type SharingCreateLinkInput struct {
-	Path         string `json:"path" jsonschema:"file or folder in your files, e.g. Photos/Trip"`
-	Access       string `json:"access,omitempty" jsonschema:"read (default: view and download), edit (folders: also upload, change and delete) or file_drop (folders: upload only, contents stay hidden),enum=read,enum=edit,enum=file_drop"`
-	Password     string `json:"password,omitempty" jsonschema:"password visitors must enter; it is never shown back"`
-	ExpireDate   string `json:"expire_date,omitempty" jsonschema:"last day the link works, YYYY-MM-DD"`
-	Label        string `json:"label,omitempty" jsonschema:"name for the link in your share list"`
-	Note         string `json:"note,omitempty" jsonschema:"note shown to visitors"`
-	HideDownload bool   `json:"hide_download,omitempty" jsonschema:"hide the download button"`
+	Path         string `json:"path"`
+	Access       string `json:"access,omitempty" jsonschema:"read (default), edit or file_drop (folders: upload only),enum=read,enum=edit,enum=file_drop"`
+	Password     string `json:"password,omitempty"`
+	ExpireDate   string `json:"expire_date,omitempty" jsonschema:"last day it works"`
+	Label        string `json:"label,omitempty"`
+	Note         string `json:"note,omitempty"`
+	HideDownload bool   `json:"hide_download,omitempty"`
 }
 
 // linkAccess maps access names to permission bits.
@@ -106,9 +105,8 @@ func sharingCreateLinkTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_sharing_create_link",
 		Title: "Create a public link",
-		Description: "Publish a file or folder as a public link: anyone who has the address (and the password, if set) can open it, without an account. " +
-			"This makes the item reachable from outside Nextcloud, so only do it when the user asked for a link. Read-only by default; " +
-			"access edit or file_drop let visitors upload into a folder. Returns the link address; the password is never shown back.",
+		Description: "Publish a file or folder as a public link anyone with the address can open; " +
+			"only when the user asks for a link. Read-only unless access says otherwise.",
 		Hints: Hints{OpenWorld: true},
 	}, func(ctx context.Context, call *Call, in SharingCreateLinkInput) (ShareInfo, error) {
 		s, err := call.Client.CreateShare(ctx, nextcloud.NewShare{
@@ -133,13 +131,13 @@ func sharingCreateLinkTool(d *Deps) Tool {
 // SharingUpdateInput are the arguments of nc_sharing_update. Leave a field
 // out to keep it; an empty string clears password or expire_date.
 type SharingUpdateInput struct {
-	ID           string   `json:"id" jsonschema:"share id, from nc_sharing_list"`
-	Permissions  []string `json:"permissions,omitempty" jsonschema:"new permissions: any of read, update, create, delete, share"`
-	Password     *string  `json:"password,omitempty" jsonschema:"new password for a link or email share; empty string removes it"`
-	ExpireDate   *string  `json:"expire_date,omitempty" jsonschema:"new last day YYYY-MM-DD; empty string removes the expiry"`
-	Note         *string  `json:"note,omitempty" jsonschema:"new note for the recipient"`
-	Label        *string  `json:"label,omitempty" jsonschema:"new label of a link"`
-	HideDownload *bool    `json:"hide_download,omitempty" jsonschema:"hide or show a link's download button"`
+	ID           string   `json:"id"`
+	Permissions  []string `json:"permissions,omitempty" jsonschema:"of read, update, create, delete, share"`
+	Password     *string  `json:"password,omitempty"`
+	ExpireDate   *string  `json:"expire_date,omitempty"`
+	Note         *string  `json:"note,omitempty"`
+	Label        *string  `json:"label,omitempty"`
+	HideDownload *bool    `json:"hide_download,omitempty"`
 }
 
 // Validate implements the input check.
@@ -166,9 +164,8 @@ func sharingUpdateTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_sharing_update",
 		Title: "Change a share",
-		Description: "Change an existing share or public link: permissions, password, expiry date, note, label or download button. " +
-			"It changes what other people can reach (removing a link's password opens it to anyone with the address), so confirm with the user. " +
-			"Passwords are never shown back.",
+		Description: "Change a share or link: permissions, password, " +
+			"expiry, note, label, download button.",
 		Hints: Hints{Destructive: true, Idempotent: true, OpenWorld: true},
 	}, func(ctx context.Context, call *Call, in SharingUpdateInput) (ShareInfo, error) {
 		u := nextcloud.ShareUpdate{Password: in.Password, ExpireDate: in.ExpireDate, Note: in.Note, Label: in.Label, HideDownload: in.HideDownload}
@@ -196,8 +193,8 @@ func sharingDeleteTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_sharing_delete",
 		Title: "Delete a share",
-		Description: "Revoke a share or public link by id: the recipients (or everyone with the link) lose access at once. " +
-			"The file or folder itself is not deleted.",
+		Description: "Revoke a share or public link; " +
+			"the item itself stays.",
 		Hints: deleteHints,
 	}, func(ctx context.Context, call *Call, in SharingIDInput) (SharingDeleteOutput, error) {
 		if err := call.Client.DeleteShare(ctx, in.ID); err != nil {

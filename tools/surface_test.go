@@ -82,6 +82,6 @@ func TestToolSurface(t *testing.T) {
 		t.Fatalf("read golden (create it with -update): %v", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("tool surface changed; if deliberate, run: go test ./tools -run 'TestSchemasCurrent|TestToolSurface' -update")
+		t.Errorf("tool surface changed; if deliberate, run: go test ./tools -run 'TestSchemasCurrent|TestToolSurface' -update && go generate ./tools")
 	}
 }

@@ -59,7 +59,7 @@ func tablesTable(t nextcloud.Table) tablesTableOut {
 }
 
 type tablesListIn struct {
-	IncludeArchived bool `json:"include_archived,omitempty" jsonschema:"Also list archived tables."`
+	IncludeArchived bool `json:"include_archived,omitempty"`
 }
 
 type tablesListOut struct {
@@ -70,7 +70,7 @@ func tablesListTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_tables_list_tables",
 		Title:       "List tables",
-		Description: "List the Nextcloud Tables the user owns or that are shared with them, with ids and row and column counts.",
+		Description: "List the user's tables (own and shared) with row and column counts.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in tablesListIn) (tablesListOut, error) {
 		api, err := tablesAPI(ctx, call)
@@ -94,7 +94,7 @@ func tablesListTool(d *Deps) Tool {
 
 type tablesColumnOut struct {
 	ID    int    `json:"id" jsonschema_description:"Column id."`
-	Title string `json:"title" jsonschema_description:"Column title."`
+	Title string `json:"title"`
 	// Key is how rows name this column: the title, or "title #id" when titles repeat.
 	Key         string   `json:"key,omitempty" jsonschema_description:"How rows name this column: the title, or \"title #id\" when titles repeat."`
 	Type        string   `json:"type" jsonschema_description:"Column type, for example text, number, datetime or selection."`
@@ -121,7 +121,7 @@ func tablesColumns(cols []nextcloud.TableColumn) []tablesColumnOut {
 }
 
 type tablesTableIn struct {
-	TableID int `json:"table_id" jsonschema:"Id of the table, from nc_tables_list_tables."`
+	TableID int `json:"table_id"`
 }
 
 func (in *tablesTableIn) Validate() error { return dtPositiveID("table_id", in.TableID) }
@@ -135,7 +135,7 @@ func tablesSchemaTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_tables_get_schema",
 		Title:       "Get a table's columns",
-		Description: "Read a table and its columns: ids, titles, types, whether mandatory, selection options, and in words which values each column accepts. Read this before inserting or updating rows.",
+		Description: "Read a table's columns: ids, titles, types, options and accepted values. Read it before writing rows.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in tablesTableIn) (tablesSchemaOut, error) {
 		api, err := tablesAPI(ctx, call)
@@ -155,10 +155,10 @@ func tablesSchemaTool(d *Deps) Tool {
 }
 
 type tablesCreateTableIn struct {
-	Title       string `json:"title" jsonschema:"Title of the new table."`
-	Emoji       string `json:"emoji,omitempty" jsonschema:"An emoji shown as the table's icon."`
-	Description string `json:"description,omitempty" jsonschema:"What the table is for."`
-	Template    string `json:"template,omitempty" jsonschema:"custom (empty, the default) or todo (a task list with columns and sample rows),enum=custom,enum=todo"`
+	Title       string `json:"title"`
+	Emoji       string `json:"emoji,omitempty"`
+	Description string `json:"description,omitempty"`
+	Template    string `json:"template,omitempty" jsonschema:"custom (empty, default) or todo,enum=custom,enum=todo"`
 }
 
 func (in *tablesCreateTableIn) Validate() error { return dtNonBlank("title", in.Title) }
@@ -167,7 +167,7 @@ func tablesCreateTableTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_tables_create_table",
 		Title:       "Create a table",
-		Description: "Create a table in Nextcloud Tables, empty or from the todo template; add columns with nc_tables_add_column.",
+		Description: "Create a table, empty or from the todo template; add columns with nc_tables_add_column.",
 		Hints:       createHints,
 	}, func(ctx context.Context, call *Call, in tablesCreateTableIn) (tablesTableOut, error) {
 		api, err := tablesAPI(ctx, call)
@@ -183,20 +183,20 @@ func tablesCreateTableTool(d *Deps) Tool {
 }
 
 type tablesAddColumnIn struct {
-	TableID     int    `json:"table_id" jsonschema:"Id of the table."`
-	Title       string `json:"title" jsonschema:"Column title."`
-	Type        string `json:"type" jsonschema:"Column type,enum=text-line,enum=text-rich,enum=text-link,enum=number,enum=number-stars,enum=number-progress,enum=selection,enum=selection-multi,enum=selection-check,enum=datetime,enum=datetime-date,enum=datetime-time,enum=usergroup"`
-	Mandatory   bool   `json:"mandatory,omitempty" jsonschema:"Rows must have a value in this column."`
-	Description string `json:"description,omitempty" jsonschema:"What the column holds."`
+	TableID     int    `json:"table_id"`
+	Title       string `json:"title"`
+	Type        string `json:"type" jsonschema:"enum=text-line,enum=text-rich,enum=text-link,enum=number,enum=number-stars,enum=number-progress,enum=selection,enum=selection-multi,enum=selection-check,enum=datetime,enum=datetime-date,enum=datetime-time,enum=usergroup"`
+	Mandatory   bool   `json:"mandatory,omitempty"`
+	Description string `json:"description,omitempty"`
 	// Type-specific settings.
-	MaxLength *int     `json:"max_length,omitempty" jsonschema:"text columns: the longest text allowed."`
-	Min       *float64 `json:"min,omitempty" jsonschema:"number: smallest value allowed."`
-	Max       *float64 `json:"max,omitempty" jsonschema:"number: largest value allowed."`
-	Decimals  *int     `json:"decimals,omitempty" jsonschema:"number: decimals shown."`
-	Prefix    string   `json:"prefix,omitempty" jsonschema:"number: shown before the value, e.g. €."`
-	Suffix    string   `json:"suffix,omitempty" jsonschema:"number: shown after the value, e.g. kg."`
-	Options   []string `json:"options,omitempty" jsonschema:"selection and selection-multi: the choices, in order (required for those types)."`
-	Multiple  bool     `json:"multiple,omitempty" jsonschema:"usergroup: allow several users or groups per cell."`
+	MaxLength *int     `json:"max_length,omitempty" jsonschema:"text: longest allowed"`
+	Min       *float64 `json:"min,omitempty" jsonschema:"number"`
+	Max       *float64 `json:"max,omitempty" jsonschema:"number"`
+	Decimals  *int     `json:"decimals,omitempty" jsonschema:"number"`
+	Prefix    string   `json:"prefix,omitempty" jsonschema:"number, e.g. €"`
+	Suffix    string   `json:"suffix,omitempty" jsonschema:"number, e.g. kg"`
+	Options   []string `json:"options,omitempty" jsonschema:"selection types: the choices"`
+	Multiple  bool     `json:"multiple,omitempty" jsonschema:"usergroup: several per cell"`
 }
 
 func (in *tablesAddColumnIn) Validate() error {
@@ -219,7 +219,7 @@ func tablesAddColumnTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_tables_add_column",
 		Title:       "Add a column to a table",
-		Description: "Add a column to a table: text, number (with range), selection (with options), check box, date/time or users. Existing rows get an empty value.",
+		Description: "Add a column to a table: text, number, selection, check box, date/time or users.",
 		Hints:       createHints,
 	}, func(ctx context.Context, call *Call, in tablesAddColumnIn) (tablesColumnOut, error) {
 		api, err := tablesAPI(ctx, call)

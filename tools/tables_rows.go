@@ -13,9 +13,9 @@ const (
 )
 
 type tablesReadRowsIn struct {
-	TableID int `json:"table_id" jsonschema:"Id of the table, from nc_tables_list_tables."`
-	Limit   int `json:"limit,omitempty" jsonschema:"How many rows (default 50, at most 500)."`
-	Offset  int `json:"offset,omitempty" jsonschema:"How many rows to skip, for paging (use next_offset of the previous page)."`
+	TableID int `json:"table_id"`
+	Limit   int `json:"limit,omitempty" jsonschema:"default 50, max 500"`
+	Offset  int `json:"offset,omitempty"`
 }
 
 func (in *tablesReadRowsIn) Validate() error {
@@ -29,7 +29,7 @@ func (in *tablesReadRowsIn) Validate() error {
 }
 
 type tablesReadRowsOut struct {
-	TableID int `json:"table_id" jsonschema_description:"Id of the table."`
+	TableID int `json:"table_id"`
 	// Total is the table's row count.
 	Total  int `json:"total" jsonschema_description:"How many rows the table has."`
 	Offset int `json:"offset" jsonschema_description:"Where this page starts."`
@@ -44,7 +44,7 @@ func tablesReadRowsTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_tables_read_rows",
 		Title:       "Read table rows",
-		Description: "Read a page of a table's rows. Values are keyed by column title; selections show their labels, check boxes true/false. Page with offset and next_offset.",
+		Description: "Read a page of a table's rows, values keyed by column title.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in tablesReadRowsIn) (tablesReadRowsOut, error) {
 		api, err := tablesAPI(ctx, call)
@@ -83,8 +83,8 @@ func tablesReadRowsTool(d *Deps) Tool {
 }
 
 type tablesInsertRowIn struct {
-	TableID int            `json:"table_id" jsonschema:"Id of the table."`
-	Values  map[string]any `json:"values" jsonschema:"Cell values keyed by column title (or column id). Selections take a label, multi-selections a list of labels, check boxes true/false, dates 2026-12-24, date-times 2026-12-24 17:30, users a user id or a list. Mandatory columns must be given."`
+	TableID int            `json:"table_id"`
+	Values  map[string]any `json:"values" jsonschema:"by column title or id; selection: label(s), dates 2026-12-24, users: ids"`
 }
 
 func (in *tablesInsertRowIn) Validate() error {
@@ -98,7 +98,7 @@ func (in *tablesInsertRowIn) Validate() error {
 }
 
 type tablesRowResult struct {
-	TableID int          `json:"table_id" jsonschema_description:"Id of the table."`
+	TableID int          `json:"table_id"`
 	Row     tablesRowOut `json:"row" jsonschema_description:"The row as it is now."`
 }
 
@@ -106,7 +106,7 @@ func tablesInsertRowTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_tables_insert_row",
 		Title:       "Insert a table row",
-		Description: "Add a row to a table. Every value is checked against its column's type, range and options before anything is sent; a mismatch names the column, what it expects and the bad value.",
+		Description: "Add a row; values are checked against the columns first.",
 		Hints:       createHints,
 	}, func(ctx context.Context, call *Call, in tablesInsertRowIn) (tablesRowResult, error) {
 		api, err := tablesAPI(ctx, call)
@@ -130,8 +130,8 @@ func tablesInsertRowTool(d *Deps) Tool {
 }
 
 type tablesUpdateRowIn struct {
-	RowID  int            `json:"row_id" jsonschema:"Id of the row, from nc_tables_read_rows."`
-	Values map[string]any `json:"values" jsonschema:"The cells to change, keyed by column title (or column id); other cells keep their value. null empties a cell. Same value formats as nc_tables_insert_row."`
+	RowID  int            `json:"row_id"`
+	Values map[string]any `json:"values" jsonschema:"by column title or id; null empties a cell"`
 }
 
 func (in *tablesUpdateRowIn) Validate() error {
@@ -148,7 +148,7 @@ func tablesUpdateRowTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_tables_update_row",
 		Title:       "Update a table row",
-		Description: "Change some cells of a table row; the others keep their value. Values are checked against the column types first.",
+		Description: "Change some cells of a row; the others stay.",
 		Hints:       updateHints,
 	}, func(ctx context.Context, call *Call, in tablesUpdateRowIn) (tablesRowResult, error) {
 		api, err := tablesAPI(ctx, call)
@@ -189,14 +189,14 @@ func mandatoryCleared(cols []nextcloud.TableColumn, data map[int]any) error {
 }
 
 type tablesRowIn struct {
-	RowID int `json:"row_id" jsonschema:"Id of the row, from nc_tables_read_rows."`
+	RowID int `json:"row_id"`
 }
 
 func (in *tablesRowIn) Validate() error { return dtPositiveID("row_id", in.RowID) }
 
 type tablesDeletedRow struct {
 	Deleted bool         `json:"deleted" jsonschema_description:"True when it was deleted."`
-	TableID int          `json:"table_id" jsonschema_description:"Id of the table."`
+	TableID int          `json:"table_id"`
 	Row     tablesRowOut `json:"row" jsonschema_description:"The row as it was before deletion."`
 }
 
@@ -204,7 +204,7 @@ func tablesDeleteRowTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_tables_delete_row",
 		Title:       "Delete a table row",
-		Description: "Delete a row of a table for good; the answer holds its last values.",
+		Description: "Delete a table row for good; the answer holds its last values.",
 		Hints:       deleteHints,
 	}, func(ctx context.Context, call *Call, in tablesRowIn) (tablesDeletedRow, error) {
 		api, err := tablesAPI(ctx, call)

@@ -107,7 +107,7 @@ func talkConversation(c *nextcloud.Client, conv *nextcloud.Conversation) TalkCon
 
 // TalkTokenInput names one conversation.
 type TalkTokenInput struct {
-	Token string `json:"token" jsonschema:"conversation token, from nc_talk_list_conversations"`
+	Token string `json:"token"`
 }
 
 // Validate implements the input check.
@@ -124,8 +124,8 @@ func checkTalkToken(token string) error {
 
 // TalkListInput are the arguments of nc_talk_list_conversations.
 type TalkListInput struct {
-	UnreadOnly bool   `json:"unread_only,omitempty" jsonschema:"only conversations with unread messages"`
-	Query      string `json:"query,omitempty" jsonschema:"only conversations whose name contains this"`
+	UnreadOnly bool   `json:"unread_only,omitempty"`
+	Query      string `json:"query,omitempty" jsonschema:"text in the name"`
 }
 
 // TalkListOutput is the result of nc_talk_list_conversations.
@@ -137,8 +137,8 @@ func talkListTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_talk_list_conversations",
 		Title: "List Talk conversations",
-		Description: "List your Talk conversations, most recently active first, with unread counts, mentions and the last message. " +
-			"Does not change your online status or read markers.",
+		Description: "List Talk conversations, most recent first, with unread counts, " +
+			"mentions and last message. Changes no read marker.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in TalkListInput) (TalkListOutput, error) {
 		convs, err := call.Client.Conversations(ctx)
@@ -170,7 +170,7 @@ func talkGetTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_talk_get_conversation",
 		Title:       "Get a Talk conversation",
-		Description: "Show one Talk conversation by token: name, type, description, unread count and last message.",
+		Description: "Show one Talk conversation: name, type, unread count, last message.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in TalkTokenInput) (TalkConversation, error) {
 		conv, err := call.Client.Conversation(ctx, in.Token)
@@ -204,7 +204,7 @@ func talkParticipantsTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_talk_list_participants",
 		Title:       "List conversation participants",
-		Description: "List who is in a Talk conversation, with their role and whether they are in the call.",
+		Description: "List who is in a Talk conversation, with role and call state.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in TalkTokenInput) (TalkParticipantsOutput, error) {
 		ps, err := call.Client.Participants(ctx, in.Token)
@@ -223,10 +223,10 @@ func talkParticipantsTool(d *Deps) Tool {
 
 // TalkCreateInput are the arguments of nc_talk_create_conversation.
 type TalkCreateInput struct {
-	Type   string `json:"type" jsonschema:"one-to-one (with invite = a user id), group (invite-only, needs a name) or public (anyone with the link can join, needs a name),enum=one-to-one,enum=group,enum=public"`
-	Name   string `json:"name,omitempty" jsonschema:"conversation name (group and public)"`
-	Invite string `json:"invite,omitempty" jsonschema:"one-to-one: the user id to talk to"`
-	Group  string `json:"group,omitempty" jsonschema:"group and public: add every member of this group id"`
+	Type   string `json:"type" jsonschema:"one-to-one (invite), group or public (both need name),enum=one-to-one,enum=group,enum=public"`
+	Name   string `json:"name,omitempty"`
+	Invite string `json:"invite,omitempty" jsonschema:"user id, for one-to-one"`
+	Group  string `json:"group,omitempty" jsonschema:"add this group's members"`
 }
 
 var talkTypeByName = map[string]nextcloud.ConversationType{
@@ -271,8 +271,8 @@ func talkCreateTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_talk_create_conversation",
 		Title: "Create a Talk conversation",
-		Description: "Start a Talk conversation: one-to-one with a user (returns the existing one if there is one), a group conversation, " +
-			"or a public one anyone with its link can join. Other people are added and see it, so confirm with the user first.",
+		Description: "Start a Talk conversation: one-to-one (the existing " +
+			"one is returned), group, or public with a link.",
 		Hints: Hints{OpenWorld: true},
 	}, func(ctx context.Context, call *Call, in TalkCreateInput) (TalkCreateOutput, error) {
 		n := nextcloud.NewConversation{Type: talkTypeByName[in.Type], Name: strings.TrimSpace(in.Name), Group: strings.TrimSpace(in.Group)}

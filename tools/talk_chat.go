@@ -14,10 +14,10 @@ import (
 
 // TalkReadInput are the arguments of nc_talk_read_messages.
 type TalkReadInput struct {
-	Token    string `json:"token" jsonschema:"conversation token, from nc_talk_list_conversations"`
-	Limit    int    `json:"limit,omitempty" jsonschema:"how many messages, default 30, at most 200"`
-	BeforeID int    `json:"before_id,omitempty" jsonschema:"only messages older than this id: pass next_before_id to read further back"`
-	MarkRead bool   `json:"mark_read,omitempty" jsonschema:"mark read up to the newest message returned (forward only)"`
+	Token    string `json:"token"`
+	Limit    int    `json:"limit,omitempty" jsonschema:"default 30, max 200"`
+	BeforeID int    `json:"before_id,omitempty" jsonschema:"older than this; pass next_before_id"`
+	MarkRead bool   `json:"mark_read,omitempty"`
 }
 
 // Validate implements the input check.
@@ -44,8 +44,8 @@ func talkReadTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_talk_read_messages",
 		Title: "Read Talk messages",
-		Description: "Read the newest messages of a Talk conversation (returned oldest first), or older ones with before_id. Reactions and edits " +
-			"are folded into their messages. Nothing is marked read unless mark_read is true, so the user still sees what is new.",
+		Description: "Read the newest messages of a Talk conversation, or older " +
+			"ones with before_id. Marks nothing read unless mark_read.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in TalkReadInput) (TalkReadOutput, error) {
 		limit := cmp.Or(in.Limit, 30)
@@ -121,10 +121,10 @@ func talkMarkForward(ctx context.Context, c *nextcloud.Client, token string, mes
 
 // TalkSendInput are the arguments of nc_talk_send_message.
 type TalkSendInput struct {
-	Token   string `json:"token" jsonschema:"conversation token"`
-	Message string `json:"message" jsonschema:"text to post; @userid mentions someone"`
-	ReplyTo int    `json:"reply_to,omitempty" jsonschema:"id of the message to answer"`
-	Silent  bool   `json:"silent,omitempty" jsonschema:"post without notifying anyone"`
+	Token   string `json:"token"`
+	Message string `json:"message" jsonschema:"@userid mentions"`
+	ReplyTo int    `json:"reply_to,omitempty"`
+	Silent  bool   `json:"silent,omitempty" jsonschema:"without notifying anyone"`
 }
 
 // talkMaxMessage is Talk's limit (capabilities spreed.config.chat.max-length).
@@ -145,8 +145,8 @@ func talkSendTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_talk_send_message",
 		Title: "Send a Talk message",
-		Description: "Post a message in a Talk conversation, optionally as a reply to a message id. Everyone in the conversation sees it " +
-			"(and may be notified), so post only what the user asked to send.",
+		Description: "Post a message in a Talk conversation, optionally " +
+			"as a reply; post only what the user asked to send.",
 		Hints: Hints{OpenWorld: true},
 	}, func(ctx context.Context, call *Call, in TalkSendInput) (TalkMessage, error) {
 		m, err := call.Client.SendMessage(ctx, in.Token, in.Message, in.ReplyTo, in.Silent)
@@ -161,8 +161,8 @@ func talkSendTool(d *Deps) Tool {
 
 // TalkMarkReadInput are the arguments of nc_talk_mark_read.
 type TalkMarkReadInput struct {
-	Token     string `json:"token" jsonschema:"conversation token"`
-	MessageID int    `json:"message_id,omitempty" jsonschema:"last message to count as read; default the newest"`
+	Token     string `json:"token"`
+	MessageID int    `json:"message_id,omitempty" jsonschema:"default the newest"`
 }
 
 // Validate implements the input check.
@@ -184,8 +184,8 @@ func talkMarkReadTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_talk_mark_read",
 		Title: "Mark a conversation read",
-		Description: "Mark a Talk conversation read up to the newest message or message_id, and clear its notifications. Only moves forward: " +
-			"a message_id before the current read marker is refused. Only your own read state changes.",
+		Description: "Mark a Talk conversation read up to the newest " +
+			"message or message_id (forward only).",
 		Hints: Hints{Idempotent: true},
 	}, func(ctx context.Context, call *Call, in TalkMarkReadInput) (TalkMarkReadOutput, error) {
 		conv, err := call.Client.Conversation(ctx, in.Token)
@@ -215,9 +215,9 @@ func talkMarkReadTool(d *Deps) Tool {
 
 // TalkReactInput are the arguments of nc_talk_react.
 type TalkReactInput struct {
-	Token     string `json:"token" jsonschema:"conversation token"`
-	MessageID int    `json:"message_id" jsonschema:"message to react to"`
-	Reaction  string `json:"reaction" jsonschema:"one emoji, e.g. 👍"`
+	Token     string `json:"token"`
+	MessageID int    `json:"message_id"`
+	Reaction  string `json:"reaction" jsonschema:"one emoji"`
 }
 
 // Validate implements the input check.
@@ -242,7 +242,7 @@ func talkReactTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_talk_react",
 		Title:       "React to a Talk message",
-		Description: "Add an emoji reaction to a Talk message. Everyone in the conversation sees it. Reacting twice with the same emoji changes nothing.",
+		Description: "Add an emoji reaction to a Talk message.",
 		Hints:       Hints{Idempotent: true, OpenWorld: true},
 	}, func(ctx context.Context, call *Call, in TalkReactInput) (TalkReactOutput, error) {
 		rs, added, err := call.Client.React(ctx, in.Token, in.MessageID, strings.TrimSpace(in.Reaction))

@@ -83,12 +83,12 @@ func defaultTaskList(ctx context.Context, c *nextcloud.Client) (nextcloud.Calend
 
 // TasksListInput are the arguments of nc_tasks_list.
 type TasksListInput struct {
-	CalendarName string `json:"calendar_name,omitempty" jsonschema_description:"Only this task list; all task lists when left out."`
-	Status       string `json:"status,omitempty" jsonschema_description:"open (default: not completed or cancelled), completed, all, or one of needs-action, in-process, cancelled."`
-	DueBefore    string `json:"due_before,omitempty" jsonschema_description:"Only tasks due before this date or time (tasks without due date are left out)."`
-	Query        string `json:"query,omitempty" jsonschema_description:"Only tasks whose summary, description or categories contain this text."`
-	TimeZone     string `json:"timezone,omitempty" jsonschema_description:"IANA zone for a date or local time in due_before; default UTC."`
-	Limit        int    `json:"limit,omitempty" jsonschema_description:"Most tasks to return; default 100, at most 500."`
+	CalendarName string `json:"calendar_name,omitempty" jsonschema_description:"default all"`
+	Status       string `json:"status,omitempty" jsonschema_description:"open (default), completed, all, needs-action, in-process, cancelled"`
+	DueBefore    string `json:"due_before,omitempty"`
+	Query        string `json:"query,omitempty" jsonschema_description:"text in summary, description, categories"`
+	TimeZone     string `json:"timezone,omitempty" jsonschema_description:"default UTC"`
+	Limit        int    `json:"limit,omitempty" jsonschema_description:"default 100, max 500"`
 }
 
 // Validate implements the input check.
@@ -123,8 +123,8 @@ func tasksListTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_tasks_list",
 		Title: "List tasks",
-		Description: "List tasks from all task lists (or one), open ones by default, sorted by due date then priority. " +
-			"Filter by status, due_before (e.g. \"2026-03-31\" for what is due this month) and text.",
+		Description: "List tasks from all task lists or one, open " +
+			"ones by default, by due date then priority.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in TasksListInput) (TasksListOutput, error) {
 		loc, err := calZoneArg(in.TimeZone)
@@ -257,12 +257,12 @@ func taskLess(a, b nextcloud.TaskData, loc *time.Location) bool {
 
 // TaskFields are the settable fields shared by create and update.
 type TaskFields struct {
-	Due         *string  `json:"due,omitempty" jsonschema_description:"Due date (2026-03-31) or time (local with timezone, or RFC 3339); empty string removes it on update."`
-	TimeZone    string   `json:"timezone,omitempty" jsonschema_description:"IANA zone for a local due time, e.g. Europe/Berlin."`
-	Priority    *int     `json:"priority,omitempty" jsonschema_description:"1 (highest) to 9 (lowest); 0 for none."`
-	Description *string  `json:"description,omitempty" jsonschema_description:"Notes; empty string clears them."`
-	Categories  []string `json:"categories,omitempty" jsonschema_description:"Tags; on update this replaces them."`
-	ParentUID   *string  `json:"parent_uid,omitempty" jsonschema_description:"Make it a subtask of the task with this uid; empty string detaches it."`
+	Due         *string  `json:"due,omitempty"`
+	TimeZone    string   `json:"timezone,omitempty"`
+	Priority    *int     `json:"priority,omitempty" jsonschema_description:"1 highest to 9 lowest; 0 none"`
+	Description *string  `json:"description,omitempty"`
+	Categories  []string `json:"categories,omitempty"`
+	ParentUID   *string  `json:"parent_uid,omitempty" jsonschema_description:"uid of the parent task"`
 }
 
 func (f *TaskFields) validate() error {
@@ -298,9 +298,9 @@ func (f *TaskFields) patch() (nextcloud.TaskPatch, error) {
 
 // TasksCreateInput are the arguments of nc_tasks_create.
 type TasksCreateInput struct {
-	Summary      string `json:"summary" jsonschema_description:"What is to be done."`
-	CalendarName string `json:"calendar_name,omitempty" jsonschema_description:"Task list to add it to; default a list called tasks, else personal, else the first writable one."`
-	UID          string `json:"uid,omitempty" jsonschema_description:"Optional id for the new task; a retry with the same uid is refused instead of creating a duplicate."`
+	Summary      string `json:"summary"`
+	CalendarName string `json:"calendar_name,omitempty" jsonschema_description:"default: tasks, else personal"`
+	UID          string `json:"uid,omitempty" jsonschema_description:"optional; a retry with it makes no duplicate"`
 	TaskFields
 }
 
@@ -316,8 +316,8 @@ func tasksCreateTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_tasks_create",
 		Title: "Create a task",
-		Description: "Create a task (VTODO) with optional due date, priority, description, categories and parent task. " +
-			"A due time needs a zone: a local time plus timezone, or RFC 3339 with offset; a date makes it due that day.",
+		Description: "Create a task with optional due date, priority, " +
+			"description, categories and parent.",
 		Hints: createHints,
 	}, func(ctx context.Context, call *Call, in TasksCreateInput) (TaskInfo, error) {
 		p, err := in.TaskFields.patch()
@@ -364,12 +364,12 @@ func tasksCreateTool(d *Deps) Tool {
 
 // TasksUpdateInput are the arguments of nc_tasks_update.
 type TasksUpdateInput struct {
-	CalendarName    string  `json:"calendar_name" jsonschema_description:"The task list holding the task."`
-	TaskUID         string  `json:"task_uid" jsonschema_description:"The task's uid."`
-	ETag            string  `json:"etag,omitempty" jsonschema_description:"The etag from your last read; the update is refused if the task changed since."`
-	Summary         *string `json:"summary,omitempty" jsonschema_description:"New summary."`
-	Status          *string `json:"status,omitempty" jsonschema_description:"NEEDS-ACTION, IN-PROCESS, COMPLETED or CANCELLED (use nc_tasks_complete to tick a task off)."`
-	PercentComplete *int    `json:"percent_complete,omitempty" jsonschema_description:"0 to 100."`
+	CalendarName    string  `json:"calendar_name"`
+	TaskUID         string  `json:"task_uid"`
+	ETag            string  `json:"etag,omitempty"`
+	Summary         *string `json:"summary,omitempty"`
+	Status          *string `json:"status,omitempty" jsonschema_description:"NEEDS-ACTION, IN-PROCESS, COMPLETED or CANCELLED"`
+	PercentComplete *int    `json:"percent_complete,omitempty" jsonschema_description:"0-100"`
 	TaskFields
 }
 
@@ -388,8 +388,8 @@ func tasksUpdateTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_tasks_update",
 		Title: "Update a task",
-		Description: "Change some fields of a task and keep everything else as it was. Refused with nothing written if the task changed since " +
-			"your etag (or since the tool's own read): re-read and retry.",
+		Description: "Change fields of a task, " +
+			"keeping everything else.",
 		Hints: updateHints,
 	}, func(ctx context.Context, call *Call, in TasksUpdateInput) (TaskInfo, error) {
 		p, err := in.TaskFields.patch()
@@ -432,18 +432,18 @@ func putTask(ctx context.Context, c *nextcloud.Client, cal nextcloud.Calendar, o
 
 // TasksCompleteInput are the arguments of nc_tasks_complete.
 type TasksCompleteInput struct {
-	CalendarName string `json:"calendar_name" jsonschema_description:"The task list holding the task."`
-	TaskUID      string `json:"task_uid" jsonschema_description:"The task's uid."`
-	Completed    bool   `json:"completed" jsonschema_description:"true ticks the task off; false reopens it."`
-	ETag         string `json:"etag,omitempty" jsonschema_description:"The etag from your last read; refused if the task changed since."`
+	CalendarName string `json:"calendar_name"`
+	TaskUID      string `json:"task_uid"`
+	Completed    bool   `json:"completed" jsonschema_description:"false reopens it"`
+	ETag         string `json:"etag,omitempty"`
 }
 
 func tasksCompleteTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:  "nc_tasks_complete",
 		Title: "Complete or reopen a task",
-		Description: "Tick a task off (completed: true) or reopen it (false). Sets STATUS, PERCENT-COMPLETE and the COMPLETED time together, " +
-			"so every task app agrees on the state.",
+		Description: "Tick a task off or reopen it, with status, " +
+			"percent and completed time set together.",
 		Hints: updateHints,
 	}, func(ctx context.Context, call *Call, in TasksCompleteInput) (TaskInfo, error) {
 		cal, obj, err := findObject(ctx, call.Client, in.CalendarName, in.TaskUID, ical.CompToDo, "task")
@@ -465,9 +465,9 @@ func tasksCompleteTool(d *Deps) Tool {
 
 // TasksDeleteInput are the arguments of nc_tasks_delete.
 type TasksDeleteInput struct {
-	CalendarName string `json:"calendar_name" jsonschema_description:"The task list holding the task."`
-	TaskUID      string `json:"task_uid" jsonschema_description:"The task's uid."`
-	ETag         string `json:"etag,omitempty" jsonschema_description:"The etag from your last read; refused if the task changed since."`
+	CalendarName string `json:"calendar_name"`
+	TaskUID      string `json:"task_uid"`
+	ETag         string `json:"etag,omitempty"`
 }
 
 // TasksDeleteOutput confirms a deletion.
@@ -481,7 +481,7 @@ func tasksDeleteTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_tasks_delete",
 		Title:       "Delete a task",
-		Description: "Delete a task. Refused with nothing deleted if the task changed since your etag.",
+		Description: "Delete a task.",
 		Hints:       deleteHints,
 	}, func(ctx context.Context, call *Call, in TasksDeleteInput) (TasksDeleteOutput, error) {
 		cal, obj, err := findObject(ctx, call.Client, in.CalendarName, in.TaskUID, ical.CompToDo, "task")

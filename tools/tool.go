@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -105,6 +106,9 @@ func definition[In, Out any](d *Deps, s Spec) mcp.Tool {
 	} else {
 		// schemas.tsv holds the result, so serving never pays for it.
 		tool = safetyOutputSchema(tool)
+		if err := compactReflected(&tool); err != nil {
+			panic(fmt.Sprintf("%s: %v", s.Name, err))
+		}
 	}
 	return tool
 }
@@ -137,7 +141,7 @@ func NewResultTool[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, ca
 		}
 		res, err := fn(ctx, &Call{Client: client, Request: req, Deps: d}, in)
 		if err != nil {
-			return ErrorResult(err), nil
+			return callErrorResult(err, !s.Hints.ReadOnly), nil
 		}
 		return res, nil
 	}
@@ -148,8 +152,11 @@ func NewResultTool[In, Out any](d *Deps, s Spec, fn func(ctx context.Context, ca
 // the isError answer for arguments the tool cannot use.
 func bindInput[In any](tool string, req mcp.CallToolRequest) (In, *mcp.CallToolResult) {
 	var in In
+	if bad := refuseUnknownArguments[In](tool, req); bad != nil {
+		return in, bad
+	}
 	if err := req.BindArguments(&in); err != nil {
-		return in, mcp.NewToolResultError(fmt.Sprintf("The arguments of %s do not match its input schema (%v): fix them and call again.", tool, err))
+		return in, mcp.NewToolResultError(tidyErrorText(explainDecodeError(tool, reflect.TypeFor[In](), err)))
 	}
 	if v, ok := any(&in).(interface{ Validate() error }); ok {
 		if err := v.Validate(); err != nil {

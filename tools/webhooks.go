@@ -81,7 +81,7 @@ func WebhookStatusOf(r WebhookRecord) WebhookStatus {
 }
 
 type webhooksListIn struct {
-	Remote bool `json:"remote,omitempty" jsonschema:"also ask Nextcloud for its current listeners and mark drift (default false: answer from nextcloud-mcp's own records, without a request)"`
+	Remote bool `json:"remote,omitempty" jsonschema:"also ask Nextcloud and mark drift"`
 }
 
 type webhooksListOut struct {
@@ -102,8 +102,8 @@ func webhooksToolset(d *Deps) *Toolset {
 	list := NewTool(d, Spec{
 		Name:  "nc_webhooks_list",
 		Title: "List registered webhooks",
-		Description: "List the webhooks nextcloud-mcp registered on this Nextcloud (admins only). Answers from nextcloud-mcp's own records without contacting the server; " +
-			"with remote: true it also asks Nextcloud and marks each webhook matching, only_local or only_remote. Read-only: registering and deleting happen only in the CLI.",
+		Description: "List the webhooks nextcloud-mcp registered (admins), from its " +
+			"own records; remote also asks Nextcloud and marks drift.",
 		Hints: readHints,
 	}, func(ctx context.Context, call *Call, in webhooksListIn) (webhooksListOut, error) {
 		out := webhooksListOut{Webhooks: []WebhookStatus{}, Remote: in.Remote, Note: changeNote}

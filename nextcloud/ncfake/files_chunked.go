@@ -393,7 +393,7 @@ func (a *filesApp) handleAssemble(w http.ResponseWriter, r *http.Request, u *Use
 	}
 	defer body.discard()
 	var mtime int64
-	if v := r.Header.Get("X-OC-MTime"); v != "" {
+	if v := r.Header.Get("X-OC-MTime"); v != "" && !a.ignoreMtime {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
 			mtime = n
 			w.Header().Set("X-OC-MTime", "accepted")

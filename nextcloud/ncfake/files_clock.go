@@ -15,7 +15,7 @@ func (s *Server) SetFilesClock(now func() time.Time) {
 	a.now = now
 }
 
-// IgnoreClientMtime makes PUT drop X-OC-Mtime without answering
+// IgnoreClientMtime makes PUT and the chunked MOVE drop X-OC-Mtime without answering
 // "X-OC-MTime: accepted", as a server behind a proxy that strips the header
 // would. A write within the same second then keeps the file's ETag even
 // when the client asked for a later mtime.

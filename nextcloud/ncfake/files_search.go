@@ -90,8 +90,11 @@ func (a *filesApp) handleSearch(w http.ResponseWriter, r *http.Request) {
 		candidates = h.subtree(root)[1:]
 	}
 	var hits []string
+	// One LIKE pattern is compiled once per search, not once per file: a
+	// 100 KB pattern over many files held the files lock for seconds.
+	likes := map[string]*regexp.Regexp{}
 	for _, c := range candidates {
-		if len(q.Where.Nodes) == 0 || evalSearch(h, c, q.Where.Nodes[0]) {
+		if len(q.Where.Nodes) == 0 || evalSearch(h, c, q.Where.Nodes[0], likes) {
 			hits = append(hits, c)
 		}
 	}
@@ -232,27 +235,27 @@ func likeRegexp(pattern string) *regexp.Regexp {
 }
 
 // evalSearch evaluates one where-clause operator for node p.
-func evalSearch(h *fileHome, p string, op xmlNode) bool {
+func evalSearch(h *fileHome, p string, op xmlNode, likes map[string]*regexp.Regexp) bool {
 	if op.XMLName.Space != nsDAV {
 		return false
 	}
 	switch op.XMLName.Local {
 	case "and":
 		for _, c := range op.Nodes {
-			if !evalSearch(h, p, c) {
+			if !evalSearch(h, p, c, likes) {
 				return false
 			}
 		}
 		return true
 	case "or":
 		for _, c := range op.Nodes {
-			if evalSearch(h, p, c) {
+			if evalSearch(h, p, c, likes) {
 				return true
 			}
 		}
 		return false
 	case "not":
-		return len(op.Nodes) == 1 && !evalSearch(h, p, op.Nodes[0])
+		return len(op.Nodes) == 1 && !evalSearch(h, p, op.Nodes[0], likes)
 	case "is-collection":
 		return h.meta[p].dir
 	}
@@ -277,7 +280,12 @@ func evalSearch(h *fileHome, p string, op xmlNode) bool {
 	}
 	if op.XMLName.Local == "like" {
 		s, ok := v.(string)
-		return ok && likeRegexp(literal).MatchString(s)
+		re := likes[literal]
+		if re == nil {
+			re = likeRegexp(literal)
+			likes[literal] = re
+		}
+		return ok && re.MatchString(s)
 	}
 	lit, ok := literalAs(v, literal)
 	if !ok {
