@@ -33,7 +33,7 @@ func TestFormsTools(t *testing.T) {
 		{[]any{}, "at least one question"},
 		{[]any{map[string]any{"text": "Day?", "type": "dropdown"}}, "question 1 (dropdown) needs options"},
 		{[]any{map[string]any{"text": "Name?", "type": "short", "options": []any{"a"}}}, "takes no options"},
-		{[]any{map[string]any{"text": "Essay?", "type": "essay"}}, "not essay"},
+		{[]any{map[string]any{"text": "Essay?", "type": "essay"}}, `questions[0].type must be one of multiple, multiple_unique, dropdown, short, long, date, datetime, time, not "essay"`},
 		{[]any{map[string]any{"text": " ", "type": "long"}}, "question 1 has no text"},
 	} {
 		dtContains(t, c.want, h.fails("nc_forms_create", map[string]any{"title": "x", "questions": c.qs}), c.want)

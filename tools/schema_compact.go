@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -218,6 +219,40 @@ func refuseUnknownArguments[In any](tool string, req mcp.CallToolRequest) *mcp.C
 	if errors.As(err, &syn) {
 		return nil
 	}
-	name := strings.Trim(strings.TrimPrefix(err.Error(), marker), `"`)
-	return mcp.NewToolResultError(fmt.Sprintf("The arguments of %s do not match its input schema: unknown argument %s; fix them and call again.", tool, name))
+	name := clipRunes(strings.Trim(strings.TrimPrefix(err.Error(), marker), `"`), 80)
+	msg := "unknown argument " + name
+	if known := argumentNames(reflect.TypeFor[In]()); len(known) > 0 && len(known) <= 12 {
+		msg += " (known: " + strings.Join(known, ", ") + ")"
+	}
+	return mcp.NewToolResultError(fmt.Sprintf("The arguments of %s do not match its input schema: %s; fix them and call again.", tool, msg))
+}
+
+// argumentNames lists the JSON names of a tool input's top-level fields, in
+// declaration order, so an unknown argument can be answered with the right ones.
+func argumentNames(t reflect.Type) []string {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	var out []string
+	for f := range t.Fields() {
+		if !f.IsExported() {
+			continue
+		}
+		if f.Anonymous && f.Tag.Get("json") == "" {
+			out = append(out, argumentNames(f.Type)...)
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch name {
+		case "-":
+			continue
+		case "":
+			name = f.Name
+		}
+		out = append(out, name)
+	}
+	return out
 }
