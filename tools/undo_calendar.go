@@ -38,7 +38,7 @@ func calendarListTrashTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_calendar_list_trash",
 		Title:       "List deleted events and calendars",
-		Description: "List the events, tasks and calendars in the calendar trash bin, most recently deleted first, with the ids nc_calendar_restore takes.",
+		Description: "List deleted events, tasks and calendars, newest first, with ids for nc_calendar_restore.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, _ struct{}) (CalendarTrashOutput, error) {
 		items, err := call.Client.CalendarTrash(ctx)
@@ -75,7 +75,7 @@ func calendarRestoreTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_calendar_restore",
 		Title:       "Restore a deleted event or calendar",
-		Description: "Bring an event or task back into the calendar it was deleted from, or a deleted calendar back with its events.",
+		Description: "Restore a deleted event or task into its calendar, or a deleted calendar with its events.",
 		Hints:       Hints{},
 	}, func(ctx context.Context, call *Call, in CalendarRestoreInput) (CalendarRestoreOutput, error) {
 		items, err := call.Client.CalendarTrash(ctx)

@@ -14,7 +14,7 @@ import (
 
 // TrashListInput are the arguments of nc_webdav_list_trash.
 type TrashListInput struct {
-	Limit int `json:"limit,omitempty" jsonschema:"How many, newest first (default 50, at most 500)."`
+	Limit int `json:"limit,omitempty" jsonschema:"Default 50, at most 500."`
 }
 
 // Validate implements the input check.
@@ -45,7 +45,7 @@ func trashListTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_webdav_list_trash",
 		Title:       "List deleted files",
-		Description: "List the files and folders in the Nextcloud trash bin, most recently deleted first, with the ids nc_webdav_restore_trash takes.",
+		Description: "List deleted files and folders, newest first, with ids for nc_webdav_restore_trash.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in TrashListInput) (TrashListOutput, error) {
 		items, err := call.Client.TrashItems(ctx)
@@ -68,7 +68,7 @@ func trashListTool(d *Deps) Tool {
 // TrashRestoreInput are the arguments of nc_webdav_restore_trash.
 type TrashRestoreInput struct {
 	ID              string `json:"id" jsonschema:"Item id from nc_webdav_list_trash."`
-	DestinationPath string `json:"destination_path,omitempty" jsonschema:"Where to put it if its original place is taken."`
+	DestinationPath string `json:"destination_path,omitempty" jsonschema:"Where to put it if its place is taken."`
 }
 
 // Validate implements the input check.
@@ -94,11 +94,10 @@ type TrashRestoreOutput struct {
 
 func trashRestoreTool(d *Deps) Tool {
 	return NewTool(d, Spec{
-		Name:  "nc_webdav_restore_trash",
-		Title: "Restore a deleted file",
-		Description: "Bring a file or folder back from the trash bin to where it was. Never overwrites: if that place is taken, " +
-			"pass destination_path to restore it there instead.",
-		Hints: Hints{},
+		Name:        "nc_webdav_restore_trash",
+		Title:       "Restore a deleted file",
+		Description: "Restore a deleted file or folder to where it was. Never overwrites: if that place is taken, pass destination_path.",
+		Hints:       Hints{},
 	}, func(ctx context.Context, call *Call, in TrashRestoreInput) (TrashRestoreOutput, error) {
 		c := call.Client
 		items, err := c.TrashItems(ctx)
@@ -211,7 +210,7 @@ func versionsListTool(d *Deps) Tool {
 	return NewTool(d, Spec{
 		Name:        "nc_webdav_list_versions",
 		Title:       "List file versions",
-		Description: "List the earlier versions Nextcloud kept of a file (one per overwrite), newest first, with the ids nc_webdav_restore_version takes.",
+		Description: "List a file's earlier versions (one per overwrite), newest first, with ids for nc_webdav_restore_version.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in VersionsListInput) (VersionsListOutput, error) {
 		dp, _ := nonRootFilePath("path", in.Path)
@@ -252,11 +251,10 @@ type VersionRestoreOutput struct {
 
 func versionRestoreTool(d *Deps) Tool {
 	return NewTool(d, Spec{
-		Name:  "nc_webdav_restore_version",
-		Title: "Restore a file version",
-		Description: "Make an earlier version the file's content again. The content it replaces is kept as a version first, " +
-			"so this too can be undone.",
-		Hints: Hints{Destructive: true},
+		Name:        "nc_webdav_restore_version",
+		Title:       "Restore a file version",
+		Description: "Make an earlier version current again; the replaced content is kept as a version.",
+		Hints:       Hints{Destructive: true},
 	}, func(ctx context.Context, call *Call, in VersionRestoreInput) (VersionRestoreOutput, error) {
 		dp, _ := nonRootFilePath("path", in.Path)
 		vs, err := call.Client.FileVersions(ctx, dp)

@@ -33,8 +33,8 @@ func normalisedShape(t *testing.T, name string, body []byte, res ...*regexp.Rege
 	return lines
 }
 
-// replayWith sends a recording with its path rewritten by the replacer.
-func replayWith(t *testing.T, s *Server, rec recording, from, to string) *httptest.ResponseRecorder {
+// replayRewritten sends a recording with its path rewritten by the replacer.
+func replayRewritten(t *testing.T, s *Server, rec recording, from, to string) *httptest.ResponseRecorder {
 	t.Helper()
 	rec.Target = strings.Replace(rec.Target, from, to, 1)
 	if d := rec.ReqHeader.Get("Destination"); d != "" {
@@ -88,7 +88,7 @@ func TestTrashFidelity(t *testing.T) {
 	id := trashIDOf(t, s, "/golden/mtime.txt")
 	for _, f := range []string{"54-trashbin-restore-move", "55-trashbin-restore-again-404"} {
 		rec := loadRecording(t, "webdav", f)
-		got := replayWith(t, s, rec, "mtime.txt.d1795729827", id)
+		got := replayRewritten(t, s, rec, "mtime.txt.d1795729827", id)
 		assertSameShape(t, rec, got)
 		assertSameSabreError(t, rec, got)
 	}
@@ -99,7 +99,7 @@ func TestTrashFidelity(t *testing.T) {
 	// A restored name that is taken gets "(restored)" beside it; nothing is overwritten.
 	_ = s.PutFile("admin", "/golden/b.txt", []byte("new b"))
 	id = trashIDOf(t, s, "/golden/b.txt")
-	if got := replayWith(t, s, loadRecording(t, "webdav", "54-trashbin-restore-move"), "mtime.txt.d1795729827", id); got.Code != 201 {
+	if got := replayRewritten(t, s, loadRecording(t, "webdav", "54-trashbin-restore-move"), "mtime.txt.d1795729827", id); got.Code != 201 {
 		t.Fatalf("restore onto a taken name: %d", got.Code)
 	}
 	if b, _ := s.ReadFile("admin", "/golden/b.txt"); string(b) != "new b" {
@@ -112,7 +112,7 @@ func TestTrashFidelity(t *testing.T) {
 	// Purge one item, then empty the bin (56, 57).
 	id = trashIDOf(t, s, "/golden/copy.txt")
 	rec = loadRecording(t, "webdav", "56-trashbin-delete-item-permanently")
-	got = replayWith(t, s, rec, "mtime.txt.d1795729827", id)
+	got = replayRewritten(t, s, rec, "mtime.txt.d1795729827", id)
 	assertSameShape(t, rec, got)
 	rec = loadRecording(t, "webdav", "57-trashbin-empty")
 	got = replay(t, s, rec)
@@ -152,7 +152,7 @@ func TestVersionsFidelity(t *testing.T) {
 	}
 
 	rec := loadRecording(t, "webdav", "58-versions-propfind")
-	got := replayWith(t, s, rec, "/163", "/"+fid)
+	got := replayRewritten(t, s, rec, "/163", "/"+fid)
 	assertSameShape(t, rec, got, "DAV", "Vary")
 	want, have := normalisedShape(t, rec.Name, rec.RespBody), normalisedShape(t, rec.Name, got.Body.Bytes())
 	if strings.Join(want, "\n") != strings.Join(have, "\n") {
@@ -160,7 +160,7 @@ func TestVersionsFidelity(t *testing.T) {
 	}
 
 	rec = loadRecording(t, "webdav", "59-versions-get-one")
-	got = replayWith(t, s, rec, "/163/", "/"+fid+"/")
+	got = replayRewritten(t, s, rec, "/163/", "/"+fid+"/")
 	assertSameShape(t, rec, got, "ETag", "OC-ETag", "Content-Disposition", "Last-Modified")
 	if got.Body.String() != string(rec.RespBody) || got.Header().Get("ETag") != "1795729823" {
 		t.Errorf("version body %q etag %q, recorded %q", got.Body.String(), got.Header().Get("ETag"), rec.RespBody)
@@ -168,7 +168,7 @@ func TestVersionsFidelity(t *testing.T) {
 
 	now = now.Add(10 * time.Second)
 	rec = loadRecording(t, "webdav", "61-versions-restore-move")
-	got = replayWith(t, s, rec, "/163/", "/"+fid+"/")
+	got = replayRewritten(t, s, rec, "/163/", "/"+fid+"/")
 	assertSameShape(t, rec, got)
 	if b, _ := s.ReadFile("admin", "/golden/hello.txt"); string(b) != contents[0] {
 		t.Fatalf("restored content %q", b)
@@ -197,7 +197,7 @@ func TestCalendarTrashFidelity(t *testing.T) {
 		if d := rec.ReqHeader.Get("Destination"); d != "" {
 			rec.ReqHeader.Set("Destination", strings.Replace(d, "/restore/10.ics", "/restore/"+objectNo, 1))
 		}
-		got := replayWith(t, s, rec, "/objects/10.ics", "/objects/"+objectNo)
+		got := replayRewritten(t, s, rec, "/objects/10.ics", "/objects/"+objectNo)
 		assertSameShape(t, rec, got)
 		assertSameSabreError(t, rec, got)
 		switch f[:2] {
@@ -270,7 +270,7 @@ func TestCalendarTrashFidelity(t *testing.T) {
 	}
 	objectNo = rs[0].Href[strings.LastIndex(rs[0].Href, "/")+1:]
 	rec := loadRecording(t, area, "15-purge-event-2")
-	got := replayWith(t, s, rec, "/objects/11.ics", "/objects/"+objectNo)
+	got := replayRewritten(t, s, rec, "/objects/11.ics", "/objects/"+objectNo)
 	assertSameShape(t, rec, got)
 	rec = loadRecording(t, area, "16-report-after-purge")
 	got = replay(t, s, rec)
