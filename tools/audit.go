@@ -101,7 +101,9 @@ const (
 
 // auditRecord is one line of the audit log.
 type auditRecord struct {
-	Time         string             `json:"time"`
+	Time string `json:"time"`
+	// User is the login the call ran as (HTTP mode serves many).
+	User         string             `json:"user,omitempty"`
 	Tool         string             `json:"tool"`
 	Targets      map[string]any     `json:"targets,omitempty"`
 	Outcome      string             `json:"outcome"`

@@ -145,6 +145,11 @@ func (g *guard) middleware(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 			return res, err
 		}
 		rec := newAuditRecord(name, req.GetArguments())
+		if g.safety.Audit != nil {
+			if c, err := g.deps.Factory.Client(ctx); err == nil && c != nil {
+				rec.User = c.Login()
+			}
+		}
 		res, err := g.confirmThenRun(ctx, req, class, rec, next)
 		if res != nil && res.NeedsInput() {
 			// The question went to the client; the retry is what gets logged.
