@@ -75,9 +75,10 @@ func eventInfo(calendar string, e nextcloud.EventData, etag string, full bool) E
 		out.Busy = &f
 	}
 	out.Description = e.Description
+	// The organizer tells an invitation from the user's own event (untrusted text).
+	out.Organizer = e.Organizer
 	if full {
 		out.RecurrenceRule = e.RRule
-		out.Organizer = e.Organizer
 		out.Reminders = e.Reminders
 		for _, a := range e.Attendees {
 			out.Attendees = append(out.Attendees, EventAttendee{Email: a.Email, Name: a.Name, Status: a.Status})

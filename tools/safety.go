@@ -220,6 +220,14 @@ func (g *guard) whoAmI(ctx context.Context, c *nextcloud.Client, withEmail bool)
 		if u, err := c.CurrentUser(ctx); err == nil && u.Email != "" {
 			next.emails = append(next.emails, strings.ToLower(u.Email))
 		}
+		// The address the user organises events with (calendar-user-address-set).
+		if homes, err := c.DAVHomes(ctx); err == nil {
+			for _, a := range homes.CalendarUserAddresses {
+				if m, ok := strings.CutPrefix(strings.ToLower(a), "mailto:"); ok {
+					next.emails = append(next.emails, m)
+				}
+			}
+		}
 	}
 	g.mu.Lock()
 	if len(g.ids) >= maxCachedIdentities {
