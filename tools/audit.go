@@ -108,6 +108,9 @@ type auditRecord struct {
 	Targets      map[string]any     `json:"targets,omitempty"`
 	Outcome      string             `json:"outcome"`
 	Confirmation *auditConfirmation `json:"confirmation"`
+	// reversible is set when a conditional tool's confirmer found this call
+	// reversible (it ran without a question).
+	reversible bool
 }
 
 // auditConfirmation says whether the user was asked, and the answer:

@@ -157,7 +157,9 @@ func (g *guard) middleware(next server.ToolHandlerFunc) server.ToolHandlerFunc {
 		}
 		rec.settle(res, err)
 		g.safety.Audit.Write(rec)
-		if err == nil && res != nil && !res.IsError && class.RestoreWith != "" && rec.Outcome == outcomeOK {
+		// A conditional tool names its way back only when this call was the reversible kind.
+		restorable := class.Effect == Reversible || rec.reversible
+		if err == nil && res != nil && !res.IsError && class.RestoreWith != "" && rec.Outcome == outcomeOK && restorable {
 			res = withRestoreHint(res, class.RestoreWith)
 		}
 		if err == nil {

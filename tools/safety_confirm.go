@@ -43,7 +43,7 @@ func (g *guard) confirmThenRun(ctx context.Context, req mcp.CallToolRequest, cla
 		return next(ctx, req)
 	}
 	canAsk := clientCanElicit(ctx)
-	if !canAsk && g.safety.Confirm == ConfirmAuto {
+	if !canAsk && g.safety.Confirm == ConfirmAuto && class.Effect == Irreversible {
 		return next(ctx, req)
 	}
 	name := req.Params.Name
@@ -53,6 +53,10 @@ func (g *guard) confirmThenRun(ctx context.Context, req mcp.CallToolRequest, cla
 		return next(ctx, req)
 	}
 	if !needed {
+		rec.reversible = true
+		return next(ctx, req)
+	}
+	if !canAsk && g.safety.Confirm == ConfirmAuto {
 		return next(ctx, req)
 	}
 	if !canAsk {

@@ -340,3 +340,24 @@ func auditLines(t *testing.T, path string) []map[string]any {
 	}
 	return out
 }
+
+// TestConfirmMailDeleteOnlyInTrash: deleting a message moves it to Trash
+// without a question and names the way back; deleting it there expunges it,
+// and that is asked first.
+func TestConfirmMailDeleteOnlyInTrash(t *testing.T) {
+	fake := ncfake.New(ncfake.Options{})
+	fake.SeedMail("admin", "Admin", "admin@example.test")
+	h, user := newSafetyHarness(t, safetyOpts{fake: fake, legacy: true, elicit: answer(mcp.ElicitationResponseActionDecline)})
+	msg := mailFind(t, h, "INBOX", "Lunch on Friday?")
+	res := h.call("nc_mail_delete", map[string]any{"message_id": msg.ID})
+	out := structured(t, res)
+	if res.IsError || out["restore_with"] != "nc_mail_move" || len(user.questions()) != 0 {
+		t.Fatalf("move to Trash: %v, questions %q", out, user.questions())
+	}
+	newID := out["new_id"]
+	res = h.call("nc_mail_delete", map[string]any{"message_id": newID})
+	out = structured(t, res)
+	if out["not_done"] != true || len(user.questions()) != 1 || !strings.Contains(user.questions()[0], "for good") {
+		t.Fatalf("delete in Trash: %v, questions %q", out, user.questions())
+	}
+}
