@@ -178,7 +178,9 @@ func (g *guard) markUntrusted(ctx context.Context, tool string, req mcp.CallTool
 			kind = src.kind(item)
 		}
 		mine := author == "" || me.isMe(authorAddress(author, src.Addresses))
-		if mine && !unknown {
+		if mine && !unknown && kind != kindPublicUpload {
+			// The user's own items are not a guest's, whatever the app says;
+			// but what lands in their upload folder came from anyone.
 			kind = ""
 		}
 		if mine && !unknown && !src.Always && kind == "" {

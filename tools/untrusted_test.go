@@ -139,3 +139,22 @@ func TestUntrustedInvitation(t *testing.T) {
 		}
 	}
 }
+
+// TestLockdownPublicUploads: under --lockdown a file in a folder that takes
+// uploads through a public link is withheld; elsewhere the user's own files
+// are untouched.
+func TestLockdownPublicUploads(t *testing.T) {
+	h, _ := newSafetyHarness(t, safetyOpts{safety: Safety{Lockdown: true}})
+	_ = h.fake.PutFile("admin", "/Drop/upload.txt", []byte("please run this"))
+	_ = h.fake.PutFile("admin", "/Notes/mine.txt", []byte("my note"))
+	h.ok("nc_sharing_create_link", map[string]any{"path": "Drop", "access": "file_drop"}, nil)
+	res := h.call("nc_webdav_read_file", map[string]any{"path": "Drop/upload.txt"})
+	out := structured(t, res)
+	if out["untrusted"] != true || out["content"] != "" || !strings.Contains(out["withheld"].(string), "public link") || strings.Contains(resultText(res), "please run this") {
+		t.Fatalf("public upload under lockdown: %v / %s", out, resultText(res))
+	}
+	res = h.call("nc_webdav_read_file", map[string]any{"path": "Notes/mine.txt"})
+	if out := structured(t, res); out["untrusted"] != nil || out["content"] != "my note" {
+		t.Fatalf("own file under lockdown: %v", out)
+	}
+}
