@@ -368,7 +368,7 @@ func (a *App) preflight(cmd *cobra.Command, deps installDeps, client install.Cli
 	}
 
 	var misplaced []string
-	for _, name := range []string{"server", "auth-mode", "config-dir", "insecure", "ca-file", "read-only", "toolsets", "log-file", "log-level"} {
+	for _, name := range []string{"server", "auth-mode", "config-dir", "insecure", "ca-file", "log-file", "log-level"} {
 		if fl := cmd.Flags().Lookup(name); fl != nil && fl.Changed && !hasFlag(extra, name) {
 			misplaced = append(misplaced, "--"+name)
 		}

@@ -12,13 +12,13 @@ import (
 // `install --exclude-tools nc_sharing_delete` does what it says.
 func safetyInstallArgs(cmd *cobra.Command, cfg *Config, extra []string) []string {
 	var out []string
-	for _, name := range []string{"tools", "exclude-tools", "confirm", "lockdown", "audit-log"} {
+	for _, name := range []string{"toolsets", "tools", "exclude-tools", "read-only", "confirm", "lockdown", "audit-log"} {
 		fl := cmd.Flags().Lookup(name)
 		if fl == nil || !fl.Changed || hasFlag(extra, name) {
 			continue
 		}
-		if name == "lockdown" {
-			out = append(out, "--lockdown="+fl.Value.String())
+		if name == "lockdown" || name == "read-only" {
+			out = append(out, "--"+name+"="+fl.Value.String())
 			continue
 		}
 		v := fl.Value.String()

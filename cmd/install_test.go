@@ -362,10 +362,15 @@ func TestInstallPreflight(t *testing.T) {
 		t.Errorf("a stored login exists, yet:\n%s", stderr)
 	}
 
-	// A server flag given to install itself is pointed out.
-	_, _, stderr = w.run("install", "--dry-run", "--read-only")
-	if !strings.Contains(stderr, "--read-only only affect(s) this install command") {
+	// A server flag given to install itself is pointed out; selection flags
+	// are written into the entry instead.
+	_, _, stderr = w.run("install", "--dry-run", "--log-level", "debug")
+	if !strings.Contains(stderr, "--log-level only affect(s) this install command") {
 		t.Errorf("misplaced flag not pointed out:\n%s", stderr)
+	}
+	_, stdout, stderr := w.run("install", "--dry-run", "--read-only", "--toolsets", "notes,files")
+	if strings.Contains(stderr, "only affect") || !strings.Contains(stdout, `"--read-only=true"`) || !strings.Contains(stdout, `"--toolsets"`) {
+		t.Errorf("selection flags not written:\n%s\n%s", stdout, stderr)
 	}
 	// The login check is a seam the store package plugs into.
 	w.deps.storedLogin = func(context.Context, *Config) (bool, error) { return false, fmt.Errorf("store locked") }
