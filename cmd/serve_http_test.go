@@ -132,6 +132,12 @@ func basicHeader(user, pw string) string {
 // connect opens an MCP session over HTTP with the Authorization header.
 func connect(t testing.TB, url, authorization string, opts ...transport.StreamableHTTPCOption) *client.Client {
 	t.Helper()
+	return connectVersion(t, url, authorization, mcp.LATEST_PROTOCOL_VERSION, opts...)
+}
+
+// connectVersion opens a session that negotiates protocol version.
+func connectVersion(t testing.TB, url, authorization, version string, opts ...transport.StreamableHTTPCOption) *client.Client {
+	t.Helper()
 	opts = append([]transport.StreamableHTTPCOption{transport.WithHTTPHeaders(map[string]string{"Authorization": authorization})}, opts...)
 	c, err := client.NewStreamableHttpClient(url+"/mcp", opts...)
 	if err != nil {
@@ -144,7 +150,7 @@ func connect(t testing.TB, url, authorization string, opts ...transport.Streamab
 		t.Fatal(err)
 	}
 	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ProtocolVersion = version
 	init.Params.ClientInfo = mcp.Implementation{Name: "http-test", Version: "1"}
 	if _, err := c.Initialize(ctx, init); err != nil {
 		t.Fatalf("initialize: %v", err)

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -42,9 +41,14 @@ import (
 //
 //	go test ./e2e -run '^$' -bench HTTPMode -benchtime 1x
 //
-// HTTP_BENCH_SESSIONS=200 (a comma list) picks the concurrency levels.
+// HTTP_BENCH_SESSIONS=200 (a comma list) picks the concurrency levels;
+// HTTP_BENCH_BIN runs another build of the server (say, the one before a
+// change) instead of building this tree.
 func BenchmarkHTTPMode(b *testing.B) {
-	bin := buildBinary(b)
+	bin := os.Getenv("HTTP_BENCH_BIN")
+	if bin == "" {
+		bin = buildBinary(b)
+	}
 	levels := []int{8, 32, 200}
 	if v := os.Getenv("HTTP_BENCH_SESSIONS"); v != "" {
 		levels = nil
@@ -113,7 +117,7 @@ func (w *benchWorld) run(b *testing.B, sessions, calls int) {
 		w.warmedUp = true
 		w.httpLoad(b, 4, 10)
 	}
-	cpu0 := selfCPU()
+	cpu0 := cpuTime()
 	directLat, directErrs, directWall := runLoad(sessions, calls, func(s int) (func() error, func(), error) {
 		c := w.direct[s%2]
 		return func() error {
@@ -121,16 +125,16 @@ func (w *benchWorld) run(b *testing.B, sessions, calls int) {
 			return err
 		}, func() {}, nil
 	})
-	directCPU := selfCPU() - cpu0
+	directCPU := cpuTime() - cpu0
 
 	before := w.be.idp.TokenCalls(oidctest.GrantExchange)
 	var serverCPU0 time.Duration
 	for _, r := range w.rs {
 		serverCPU0 += processCPU(r.cmd.Process.Pid)
 	}
-	cpu0 = selfCPU()
+	cpu0 = cpuTime()
 	viaHTTP, httpErrs, wall := w.httpLoad(b, sessions, calls)
-	harnessCPU := selfCPU() - cpu0
+	harnessCPU := cpuTime() - cpu0
 	var serverCPU time.Duration
 	for _, r := range w.rs {
 		serverCPU += processCPU(r.cmd.Process.Pid)
@@ -288,15 +292,6 @@ func pct(d []time.Duration, p int) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// selfCPU is the user and system CPU time this process has used.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // processCPU is the user and system CPU time of a process on Linux
 // (/proc/<pid>/stat, in clock ticks of 10 ms).
