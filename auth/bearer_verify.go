@@ -2,12 +2,14 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -28,6 +30,10 @@ type TokenVerifier struct {
 	// Leeway absorbs clock skew on exp and nbf; default 30 s.
 	Leeway time.Duration
 	Now    func() time.Time
+
+	verified verifiedTokens
+	// signatureChecks counts the signatures verified (tests).
+	signatureChecks atomic.Int64
 }
 
 // VerifiedToken is what the verified token says about its holder.
@@ -72,6 +78,10 @@ var signatureAlgorithms = []jose.SignatureAlgorithm{
 
 // Verify checks raw and returns what it says about its holder.
 func (v *TokenVerifier) Verify(ctx context.Context, raw string) (*VerifiedToken, error) {
+	sum := sha256.Sum256([]byte(raw))
+	if vt, ok := v.verified.lookup(ctx, sum, v.now(), v.Keys); ok {
+		return vt, nil
+	}
 	if !looksLikeJWT(raw) {
 		if v.Introspector == nil {
 			return nil, &TokenError{Kind: TokenInvalid, Msg: "the access token is not a JWT and this server does not introspect opaque tokens: configure the identity provider to issue JWT access tokens, or start the server with --introspect"}
@@ -94,6 +104,7 @@ func (v *TokenVerifier) Verify(ctx context.Context, raw string) (*VerifiedToken,
 		return nil, &TokenError{Kind: TokenInvalid, Msg: "the access token was not signed by the identity provider " + v.Issuer + ": " + err.Error(), Err: err}
 	}
 	var claims jwt.Claims
+	v.signatureChecks.Add(1)
 	if err := tok.Claims(key.Key, &claims); err != nil {
 		return nil, &TokenError{Kind: TokenInvalid, Msg: "the access token's signature does not verify with the identity provider's key " + quoteKID(h.KeyID), Err: err}
 	}
@@ -111,7 +122,9 @@ func (v *TokenVerifier) Verify(ctx context.Context, raw string) (*VerifiedToken,
 	if !audienceMatches(aud, v.Audiences) {
 		return nil, &TokenError{Kind: TokenWrongAudience, Msg: fmt.Sprintf("the access token is for %s, not for this server: its audience (aud) must include %s", describeAud(aud), strings.Join(quoteAll(v.Audiences), " or "))}
 	}
-	return &VerifiedToken{Issuer: claims.Issuer, Subject: claims.Subject, Audience: aud, Expiry: claims.Expiry.Time()}, nil
+	vt := &VerifiedToken{Issuer: claims.Issuer, Subject: claims.Subject, Audience: aud, Expiry: claims.Expiry.Time()}
+	v.verified.store(sum, vt, vt.Expiry.Add(v.leeway()), h.KeyID, h.Algorithm, key, now)
+	return vt, nil
 }
 
 func (v *TokenVerifier) now() time.Time {

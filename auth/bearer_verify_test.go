@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -20,7 +21,7 @@ import (
 
 // keyServer publishes a JWK set that the test changes, and counts fetches.
 type keyServer struct {
-	t    *testing.T
+	t    testing.TB
 	srv  *httptest.Server
 	mu   sync.Mutex
 	keys map[string]*rsa.PrivateKey
@@ -30,7 +31,7 @@ type keyServer struct {
 	fetches   int
 }
 
-func newKeyServer(t *testing.T) *keyServer {
+func newKeyServer(t testing.TB) *keyServer {
 	ks := &keyServer{t: t, keys: map[string]*rsa.PrivateKey{}}
 	ks.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		ks.mu.Lock()
@@ -252,5 +253,71 @@ func TestVerifierWithTheKeysDown(t *testing.T) {
 	}
 	if !v.Keys.Loaded() {
 		t.Fatal("Loaded() is false after a fetch")
+	}
+}
+
+func TestVerifierRemembersVerifiedTokensUntilTheyExpireOrTheKeysChange(t *testing.T) {
+	ks := newKeyServer(t)
+	ks.addKey("k1", true)
+	ks.addKey("k2", true)
+	v := newTestVerifier(ks)
+	ctx := context.Background()
+	exp := time.Now().Add(time.Hour)
+	tok := ks.sign("k1", claimsFor("user-1", []string{"mcp-server"}, exp))
+	other := ks.sign("k2", claimsFor("user-2", []string{"mcp-server"}, exp))
+
+	for range 3 {
+		vt, err := v.Verify(ctx, tok)
+		if err != nil || vt.Subject != "user-1" {
+			t.Fatalf("cached token: %+v, %v", vt, err)
+		}
+	}
+	if vt, err := v.Verify(ctx, other); err != nil || vt.Subject != "user-2" {
+		t.Fatalf("second token: %+v, %v", vt, err)
+	}
+	if n := v.signatureChecks.Load(); n != 2 {
+		t.Fatalf("%d signature checks for two tokens used four times, want 2", n)
+	}
+	// The cache is keyed by a hash: the token itself is not kept.
+	if dump := fmt.Sprintf("%+v", v.verified.entries); strings.Contains(dump, tok) || strings.Contains(dump, strings.Split(tok, ".")[2]) {
+		t.Fatal("the verified-token cache holds the token")
+	}
+
+	// Past its expiry (and the leeway) a cached token is refused as a fresh one would be.
+	v.Now = func() time.Time { return exp.Add(31 * time.Second) }
+	_, err := v.Verify(ctx, tok)
+	wantKind(t, err, TokenInvalid, "expired")
+	v.Now = nil
+
+	// After the keys are fetched again every token is checked again, and a
+	// token signed by a key the provider withdrew is refused at once.
+	checks := v.signatureChecks.Load()
+	ks.mu.Lock()
+	ks.published = []string{"k2"}
+	ks.mu.Unlock()
+	if err := v.Keys.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err = v.Verify(ctx, tok)
+	wantKind(t, err, TokenInvalid, `"k1"`)
+	if _, err := v.Verify(ctx, other); err != nil {
+		t.Fatalf("token of a key still published: %v", err)
+	}
+	if n := v.signatureChecks.Load() - checks; n != 1 {
+		t.Fatalf("%d signature checks after the keys changed, want 1 (the still-published key's token)", n)
+	}
+}
+
+func BenchmarkVerifyCachedToken(b *testing.B) {
+	ks := newKeyServer(b)
+	ks.addKey("k1", true)
+	v := newTestVerifier(ks)
+	tok := ks.sign("k1", claimsFor("u", []string{"mcp-server"}, time.Now().Add(time.Hour)))
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := v.Verify(ctx, tok); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -42,6 +42,10 @@ func NewRequestFactory(mode, server, version string, hc *http.Client) (*RequestF
 	return &RequestFactory{mode: mode, base: server, version: version, hc: hc, clients: map[string]*requestClient{}, max: 4096, idle: 30 * time.Minute}, nil
 }
 
+// sharedIdleConns is how many idle connections to Nextcloud are kept for
+// reuse: enough for the calls a busy replica has in flight at once.
+const sharedIdleConns = 512
+
 // SharedHTTPClient builds the client every per-user Nextcloud client shares:
 // the TLS options applied, redirects surfaced rather than followed (a DAV
 // method would silently turn into a GET), and wrap, when set, around the
@@ -51,7 +55,12 @@ func SharedHTTPClient(o ClientOptions, wrap func(http.RoundTripper) http.RoundTr
 	if err != nil {
 		return nil, err
 	}
-	tr.MaxIdleConnsPerHost = 64
+	// Every caller's requests go to the one Nextcloud host. When the idle
+	// pool is smaller than the calls in flight, each call beyond it closes
+	// its connection afterwards and the next one dials (and shakes hands)
+	// anew: at 200 concurrent calls that churn cost more CPU than the calls.
+	tr.MaxIdleConns = sharedIdleConns
+	tr.MaxIdleConnsPerHost = sharedIdleConns
 	var rt http.RoundTripper = tr
 	if wrap != nil {
 		rt = wrap(tr)

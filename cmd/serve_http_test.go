@@ -50,7 +50,7 @@ func testHTTPConfig() *HTTPConfig {
 		JWKSMinRefresh: 50 * time.Millisecond}
 }
 
-func startHTTPWorld(t *testing.T, mode string, opts ...httpOpt) *httpWorld {
+func startHTTPWorld(t testing.TB, mode string, opts ...httpOpt) *httpWorld {
 	t.Helper()
 	w := &httpWorld{fake: ncfake.New(ncfake.Options{}), logs: &syncBuffer{}}
 	w.idp = oidctest.Start(t, oidctest.Options{})
@@ -82,7 +82,7 @@ func startHTTPWorld(t *testing.T, mode string, opts ...httpOpt) *httpWorld {
 	return w
 }
 
-func (w *httpWorld) start(t *testing.T, cfg *Config, hc *HTTPConfig, waitReady bool) {
+func (w *httpWorld) start(t testing.TB, cfg *Config, hc *HTTPConfig, waitReady bool) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	logger := slog.New(slog.NewJSONHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -116,7 +116,7 @@ func (w *httpWorld) start(t *testing.T, cfg *Config, hc *HTTPConfig, waitReady b
 
 // header is the Authorization header of IdP user i (token-exchange) or
 // fake user i (basic).
-func (w *httpWorld) header(t *testing.T, i int) string {
+func (w *httpWorld) header(t testing.TB, i int) string {
 	t.Helper()
 	if w.h.bearer != nil {
 		return "Bearer " + w.idp.AccessToken(t, w.idp.Users[i])
@@ -130,9 +130,16 @@ func basicHeader(user, pw string) string {
 }
 
 // connect opens an MCP session over HTTP with the Authorization header.
-func connect(t *testing.T, url, authorization string) *client.Client {
+func connect(t testing.TB, url, authorization string, opts ...transport.StreamableHTTPCOption) *client.Client {
 	t.Helper()
-	c, err := client.NewStreamableHttpClient(url+"/mcp", transport.WithHTTPHeaders(map[string]string{"Authorization": authorization}))
+	return connectVersion(t, url, authorization, mcp.LATEST_PROTOCOL_VERSION, opts...)
+}
+
+// connectVersion opens a session that negotiates protocol version.
+func connectVersion(t testing.TB, url, authorization, version string, opts ...transport.StreamableHTTPCOption) *client.Client {
+	t.Helper()
+	opts = append([]transport.StreamableHTTPCOption{transport.WithHTTPHeaders(map[string]string{"Authorization": authorization})}, opts...)
+	c, err := client.NewStreamableHttpClient(url+"/mcp", opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +150,7 @@ func connect(t *testing.T, url, authorization string) *client.Client {
 		t.Fatal(err)
 	}
 	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ProtocolVersion = version
 	init.Params.ClientInfo = mcp.Implementation{Name: "http-test", Version: "1"}
 	if _, err := c.Initialize(ctx, init); err != nil {
 		t.Fatalf("initialize: %v", err)

@@ -159,6 +159,9 @@ func newRoundRobin(t testing.TB, replicas ...*replica) (*roundRobin, *httptest.S
 			pr.SetURL(rr.targets[i])
 		},
 		FlushInterval: -1,
+		// A balancer keeps its connections to the replicas alive; the
+		// default pool (two idle per host) would dial anew for most calls.
+		Transport: &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024},
 	}
 	ts := httptest.NewServer(proxy)
 	t.Cleanup(ts.Close)
