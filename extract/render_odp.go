@@ -19,6 +19,7 @@ import (
 // and text properties looked up through parent styles.
 
 type odpRenderer struct {
+	slideErrs
 	z       *zipDoc
 	content *odfStyles // what content.xml sees
 	master  *odfStyles // what the master pages in styles.xml see
@@ -105,6 +106,9 @@ func (x *Extractor) odpSlide(ctx context.Context, z *zipDoc, page int) (*slide, 
 		o.walk(ctx, o.master, mp, true, &s.shapes)
 	}
 	o.walk(ctx, o.content, pg, false, &s.shapes)
+	if o.err != nil {
+		return nil, o.err
+	}
 	return s, ctx.Err()
 }
 
@@ -245,7 +249,7 @@ var odpSkippedClasses = map[string]bool{"page-number": true, "date-time": true, 
 // walk adds the shapes under n. On a master page, placeholders are
 // prompts and are skipped.
 func (o *odpRenderer) walk(ctx context.Context, st *odfStyles, n *xnode, master bool, out *[]*shape) {
-	for _, k := range n.Kids {
+	for _, k := range n.kids() {
 		if ctx.Err() != nil {
 			return
 		}
@@ -431,7 +435,9 @@ func (o *odpRenderer) picture(im *xnode) *picture {
 	}
 	data, err := o.z.read(href)
 	if err != nil {
-		// Over the budget or broken: a labelled box, not a failed slide.
+		// A broken picture becomes a labelled box rather than failing the
+		// slide; a zip bomb fails it.
+		o.keep(err)
 		data = nil
 	}
 	return &picture{name: path.Base(href), data: data}

@@ -36,6 +36,7 @@ func (o *odpRenderer) chart(obj *xnode) *slideChart {
 	}
 	doc, err := o.z.xml(name)
 	if err != nil {
+		o.keep(err)
 		return nil
 	}
 	c := doc.path("body", "chart", "chart")
@@ -46,6 +47,8 @@ func (o *odpRenderer) chart(obj *xnode) *slideChart {
 	if o.z.has(href + "/styles.xml") {
 		if styles, err := o.z.xml(href + "/styles.xml"); err == nil {
 			st = newODFStyles(doc.child("automatic-styles"), styles.child("styles"))
+		} else {
+			o.keep(err)
 		}
 	}
 	ch := &slideChart{palette: odfChartPalette()}
@@ -131,14 +134,14 @@ func odfChartTable(t *xnode) odfGrid {
 	var g odfGrid
 	var collect func(n *xnode)
 	collect = func(n *xnode) {
-		for _, k := range n.Kids {
+		for _, k := range n.kids() {
 			switch k.Local {
 			case "table-row":
 				if len(g) >= maxChartPoints+1 {
 					return
 				}
 				var row []string
-				for _, cell := range k.Kids {
+				for _, cell := range k.kids() {
 					if cell.Local != "table-cell" && cell.Local != "covered-table-cell" {
 						continue
 					}

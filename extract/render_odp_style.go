@@ -27,7 +27,7 @@ func newODFStyles(containers ...*xnode) *odfStyles {
 		if c == nil {
 			continue
 		}
-		for _, k := range c.Kids {
+		for _, k := range c.kids() {
 			name := k.attr("name")
 			switch k.Local {
 			case "style":

@@ -64,7 +64,7 @@ func (o *odpRenderer) text(st *odfStyles, ss odpShapeStyle, n *xnode, anchor tex
 }
 
 func (tc *odpTextCtx) blocks(n *xnode, level int, list string, out *[]textPara) {
-	for _, k := range n.Kids {
+	for _, k := range n.kids() {
 		switch k.Local {
 		case "p", "h":
 			*out = append(*out, tc.para(k, level, "", 0, 0))
@@ -87,7 +87,7 @@ func (tc *odpTextCtx) list(l *xnode, level int, inherited string, out *[]textPar
 	}
 	lvl := tc.listLevel(style, level)
 	num := max(1, intAttr(lvl, "start-value", 1))
-	for _, item := range l.Kids {
+	for _, item := range l.kids() {
 		if item.Local != "list-item" && item.Local != "list-header" {
 			continue
 		}
@@ -95,7 +95,7 @@ func (tc *odpTextCtx) list(l *xnode, level int, inherited string, out *[]textPar
 			num = v
 		}
 		first := item.Local == "list-item"
-		for _, k := range item.Kids {
+		for _, k := range item.kids() {
 			switch k.Local {
 			case "p", "h":
 				bullet := ""
@@ -130,7 +130,7 @@ func (tc *odpTextCtx) listLevel(style string, level int) *xnode {
 	if ls == nil {
 		return nil
 	}
-	for _, k := range ls.Kids {
+	for _, k := range ls.kids() {
 		if strings.HasPrefix(k.Local, "list-level-style-") && intAttr(k, "level", 1) == level {
 			return k
 		}
@@ -346,7 +346,7 @@ func (tc *odpTextCtx) inline(n *xnode, level int, para string, spans []string, o
 		r.text = text
 		*out = append(*out, r)
 	}
-	for _, k := range n.Kids {
+	for _, k := range n.kids() {
 		switch k.Local {
 		case "":
 			if t := strings.Join(strings.Fields(k.Text), " "); t != "" {
@@ -386,7 +386,7 @@ func (o *odpRenderer) table(st *odfStyles, t *xnode) *slideTable {
 	var rows []*xnode
 	var collect func(n *xnode)
 	collect = func(n *xnode) {
-		for _, k := range n.Kids {
+		for _, k := range n.kids() {
 			switch k.Local {
 			case "table-column":
 				w, _ := st.prop("table-column", k.attr("style-name"), "table-column-properties", "column-width")
@@ -420,7 +420,7 @@ func (o *odpRenderer) table(st *odfStyles, t *xnode) *slideTable {
 		}
 		out.rows = append(out.rows, height)
 		col := 0
-		for _, cell := range row.Kids {
+		for _, cell := range row.kids() {
 			if cell.Local != "table-cell" && cell.Local != "covered-table-cell" {
 				continue
 			}

@@ -26,6 +26,7 @@ type pptxPart struct {
 }
 
 type pptxRenderer struct {
+	slideErrs
 	z        *zipDoc
 	theme    *pptxTheme
 	defaults *xnode // the presentation's defaultTextStyle
@@ -112,6 +113,9 @@ func (x *Extractor) pptxSlide(ctx context.Context, z *zipDoc, page int) (*slide,
 		p.walk(ctx, p.layout, p.layout.root.path("cSld", "spTree"), identity, false, &s.shapes)
 	}
 	p.walk(ctx, sp, sp.root.path("cSld", "spTree"), identity, true, &s.shapes)
+	if p.err != nil {
+		return nil, p.err
+	}
 	return s, ctx.Err()
 }
 
@@ -163,7 +167,7 @@ func (p *pptxRenderer) walk(ctx context.Context, part *pptxPart, tree *xnode, t 
 	if tree == nil {
 		return
 	}
-	for _, k := range tree.Kids {
+	for _, k := range tree.kids() {
 		if ctx.Err() != nil {
 			return
 		}
@@ -180,7 +184,7 @@ func (p *pptxRenderer) walk(ctx context.Context, part *pptxPart, tree *xnode, t 
 			p.walk(ctx, part, k, t.then(groupXform(k.path("grpSpPr", "xfrm"))), placeholders, out)
 		case "AlternateContent":
 			// Take the first choice we can draw, else the fallback.
-			for _, alt := range k.Kids {
+			for _, alt := range k.kids() {
 				if alt.Local == "Choice" || alt.Local == "Fallback" {
 					n := len(*out)
 					p.walk(ctx, part, alt, t, placeholders, out)
@@ -263,7 +267,7 @@ func findPlaceholder(part *pptxPart, typ, idx string) *xnode {
 	var byIdx, byType, byKind *xnode
 	var search func(n *xnode)
 	search = func(n *xnode) {
-		for _, k := range n.Kids {
+		for _, k := range n.kids() {
 			if k.Local == "grpSp" {
 				search(k)
 				continue
@@ -467,8 +471,9 @@ func (p *pptxRenderer) picture(part *pptxPart, blipFill *xnode) *picture {
 	}
 	data, err := p.z.read(r.target)
 	if err != nil {
-		// The budget is spent or the part is broken: the picture becomes
-		// a labelled box rather than failing the slide.
+		// A broken picture becomes a labelled box rather than failing the
+		// slide; a zip bomb fails it.
+		p.keep(err)
 		data = nil
 	}
 	pic := &picture{name: path.Base(r.target), data: data}
@@ -528,6 +533,7 @@ func (p *pptxRenderer) diagram(ctx context.Context, part *pptxPart, data *xnode,
 	}
 	dm, err := p.z.xml(rel.target)
 	if err != nil {
+		p.keep(err)
 		return false
 	}
 	var drawingID string
@@ -540,6 +546,7 @@ func (p *pptxRenderer) diagram(ctx context.Context, part *pptxPart, data *xnode,
 	}
 	d, err := p.load(drel.target)
 	if err != nil {
+		p.keep(err)
 		return false
 	}
 	n := len(*out)

@@ -27,6 +27,7 @@ func (p *pptxRenderer) chart(part *pptxPart, ref *xnode) *slideChart {
 	}
 	cs, err := p.z.xml(r.target)
 	if err != nil {
+		p.keep(err)
 		return nil
 	}
 	return drawingMLChart(cs, p.theme)
@@ -41,7 +42,7 @@ func drawingMLChart(cs *xnode, theme *pptxTheme) *slideChart {
 	title := c.child("title")
 	ch.title = chartTitle(title)
 	var plot *xnode
-	for _, k := range c.path("plotArea").Kids {
+	for _, k := range c.path("plotArea").kids() {
 		if kind, ok := chartKinds[k.Local]; ok {
 			plot = k
 			ch.kind = kind

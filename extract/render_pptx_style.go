@@ -50,7 +50,7 @@ func newPPTXTheme(theme, master *xnode) *pptxTheme {
 	t := &pptxTheme{scheme: map[string]color.NRGBA{}, clrMap: map[string]string{
 		"tx1": "dk1", "tx2": "dk2", "bg1": "lt1", "bg2": "lt2",
 	}}
-	for _, k := range theme.path("themeElements", "clrScheme").Kids {
+	for _, k := range theme.path("themeElements", "clrScheme").kids() {
 		if k.Local == "" {
 			continue
 		}
@@ -115,7 +115,7 @@ func (t *pptxTheme) color(n *xnode, phClr color.NRGBA) (color.NRGBA, bool) {
 	if n == nil {
 		return color.NRGBA{}, false
 	}
-	for _, k := range n.Kids {
+	for _, k := range n.kids() {
 		var c color.NRGBA
 		switch k.Local {
 		case "srgbClr":
@@ -162,7 +162,7 @@ func hexColor(s string) color.NRGBA {
 
 // applyColorMods applies DrawingML colour modifiers in document order.
 func applyColorMods(c color.NRGBA, n *xnode) color.NRGBA {
-	for _, m := range n.Kids {
+	for _, m := range n.kids() {
 		f := float64(intAttr(m, "val", 100000)) / 100000
 		switch m.Local {
 		case "alpha":
@@ -255,7 +255,7 @@ func (p *pptxRenderer) fillOf(part *pptxPart, props *xnode) (paint, bool) {
 	if props == nil {
 		return paint{}, false
 	}
-	for _, k := range props.Kids {
+	for _, k := range props.kids() {
 		switch k.Local {
 		case "noFill", "grpFill":
 			return paint{}, true
@@ -316,7 +316,7 @@ func (p *pptxRenderer) lineFrom(ln *xnode) (stroke, bool) {
 		return stroke{}, false
 	}
 	w := emuAttr(ln, "w", 0.75)
-	for _, k := range ln.Kids {
+	for _, k := range ln.kids() {
 		switch k.Local {
 		case "noFill":
 			return stroke{}, true
@@ -389,7 +389,7 @@ func (p *pptxRenderer) applyPPr(pp *pptxPara, n *xnode) {
 	}
 	pp.marL = emuAttr(n, "marL", pp.marL)
 	pp.indent = emuAttr(n, "indent", pp.indent)
-	for _, k := range n.Kids {
+	for _, k := range n.kids() {
 		switch k.Local {
 		case "buNone":
 			pp.bullet, pp.autoNum = "", ""
@@ -444,7 +444,7 @@ func (p *pptxRenderer) applyRPr(r *pptxRun, n *xnode) {
 	if v := n.attr("cap"); v != "" {
 		r.caps = v == "all"
 	}
-	for _, k := range n.Kids {
+	for _, k := range n.kids() {
 		switch k.Local {
 		case "solidFill":
 			r.color, _ = p.theme.color(k, colBlack)
@@ -482,7 +482,7 @@ func bodyProps(tb *textBody, chain ...*xnode) {
 		case "square":
 			tb.wrap = true
 		}
-		for _, k := range n.Kids {
+		for _, k := range n.kids() {
 			switch k.Local {
 			case "normAutofit":
 				tb.shrink = true
@@ -521,7 +521,7 @@ func (p *pptxRenderer) textBody(txBody *xnode, layers []textLayer, bodyChain ...
 		}
 		tp := textPara{align: pp.align, marL: pp.marL, indent: pp.indent, bullet: pp.bullet, bulletColor: pp.bulletColor,
 			spaceAfter: pp.aftPts, lineSpacing: pp.lnPct, size: pp.run.size}
-		for _, k := range para.Kids {
+		for _, k := range para.kids() {
 			switch k.Local {
 			case "r", "fld", "br":
 				rp := pp.run

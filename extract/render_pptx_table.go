@@ -115,7 +115,7 @@ func (p *pptxRenderer) look(tblPr *xnode) tableLook {
 
 func (p *pptxRenderer) definedLook(st *xnode) tableLook {
 	look := tableLook{}
-	for _, k := range st.Kids {
+	for _, k := range st.kids() {
 		if k.Local == "" || k.Local == "tblBg" || k.Local == "extLst" {
 			continue
 		}
@@ -135,7 +135,7 @@ func (p *pptxRenderer) definedLook(st *xnode) tableLook {
 				f := solid(c)
 				tp.fill = &f
 			}
-			for _, side := range ts.path("tcBdr").Kids {
+			for _, side := range ts.path("tcBdr").kids() {
 				if side.Local == "" {
 					continue
 				}
@@ -283,7 +283,7 @@ func explicitBold(body *xnode, pi, ri int) bool {
 		return false
 	}
 	n := 0
-	for _, k := range ps[pi].Kids {
+	for _, k := range ps[pi].kids() {
 		if k.Local != "r" && k.Local != "fld" && k.Local != "br" {
 			continue
 		}

@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -541,16 +542,7 @@ func (x *Extractor) renderSlide(ctx context.Context, format string, r io.ReaderA
 	o = o.withDefaults()
 	var out *Image
 	err := x.run(ctx, format, func(ctx context.Context) error {
-		z, err := x.openZip(ctx, format, r, size)
-		if err != nil {
-			return err
-		}
-		var s *slide
-		if format == "pptx" {
-			s, err = x.pptxSlide(ctx, z, page)
-		} else {
-			s, err = x.odpSlide(ctx, z, page)
-		}
+		s, err := x.loadSlide(ctx, format, r, size, page)
 		if err != nil {
 			return err
 		}
@@ -569,4 +561,35 @@ func (x *Extractor) renderSlide(ctx context.Context, format string, r io.ReaderA
 		return err
 	})
 	return out, err
+}
+
+// loadSlide reads the layout of one slide.
+func (x *Extractor) loadSlide(ctx context.Context, format string, r io.ReaderAt, size int64, page int) (*slide, error) {
+	z, err := x.openZip(ctx, format, r, size)
+	if err != nil {
+		return nil, err
+	}
+	if format == "pptx" {
+		return x.pptxSlide(ctx, z, page)
+	}
+	return x.odpSlide(ctx, z, page)
+}
+
+// slideErrs keeps the first error that must fail a slide even where a
+// broken part only costs a labelled box: content past the limits (a zip
+// bomb, nesting too deep) or a cancelled call.
+type slideErrs struct{ err error }
+
+func (e *slideErrs) keep(err error) {
+	if e.err == nil && (errors.Is(err, ErrTooLarge) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		e.err = err
+	}
+}
+
+// kids returns an element's children; a missing element has none.
+func (n *xnode) kids() []*xnode {
+	if n == nil {
+		return nil
+	}
+	return n.Kids
 }

@@ -243,7 +243,9 @@ func (c *canvas) layoutPara(width float64, wrap bool, p textPara, fs float64, ou
 		if len(line.items) == 0 && emptyFace != nil {
 			line.ascent, line.descent = emptyFace.ascent, emptyFace.descent
 		}
-		line.pitch = (line.ascent + line.descent) * 1.1 * spacing
+		// Single spacing is the font's ascent plus descent, as the
+		// office applications lay lines out.
+		line.pitch = (line.ascent + line.descent) * spacing
 		*out = append(*out, line)
 		line = laidLine{x: marL}
 		cursor = 0
