@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/png"
 	"io"
 	"math"
 	"path"
@@ -557,7 +558,7 @@ func (x *Extractor) renderSlide(ctx context.Context, format string, r io.ReaderA
 			}
 			return failf(format, KindMalformed, err, "slide %d cannot be drawn (%v)", page, err)
 		}
-		out, err = encodeFit(ctx, fitImage(img, o.MaxEdge), true, o)
+		out, err = encodeFitLevel(ctx, fitImage(img, o.MaxEdge), true, png.DefaultCompression, o)
 		return err
 	})
 	return out, err
