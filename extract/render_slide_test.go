@@ -508,3 +508,34 @@ func TestDrawPieChart(t *testing.T) {
 		t.Errorf("second slice: %v", c)
 	}
 }
+
+// A shape styled by reference takes its fill from the theme's accent and
+// its text colour from the font reference; a gradient background runs
+// from its first stop to its last.
+func TestRenderPPTXStyleReferences(t *testing.T) {
+	slideXML := `<p:sld xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><p:cSld>` +
+		`<p:bg><p:bgPr><a:gradFill><a:gsLst><a:gs pos="0"><a:srgbClr val="FF0000"/></a:gs><a:gs pos="100000"><a:srgbClr val="0000FF"/></a:gs></a:gsLst><a:lin ang="5400000"/></a:gradFill></p:bgPr></p:bg><p:spTree>` +
+		`<p:sp><p:nvSpPr><p:cNvPr id="2" name=""/><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr><a:xfrm><a:off x="914400" y="914400"/><a:ext cx="5486400" cy="2743200"/></a:xfrm><a:prstGeom prst="rect"/></p:spPr>` +
+		`<p:style><a:lnRef idx="2"><a:schemeClr val="accent1"><a:shade val="50000"/></a:schemeClr></a:lnRef><a:fillRef idx="1"><a:schemeClr val="accent1"/></a:fillRef><a:effectRef idx="0"><a:schemeClr val="accent1"/></a:effectRef><a:fontRef idx="minor"><a:schemeClr val="lt1"/></a:fontRef></p:style>` +
+		`<p:txBody><a:bodyPr anchor="ctr"/><a:p><a:pPr algn="ctr"/><a:r><a:rPr sz="4000" b="1"/><a:t>White words</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>`
+	data := testPPTX(t, "", map[string][]byte{"ppt/slides/slide1.xml": []byte(slideXML)})
+	_, img := renderSlideFile(t, New(Config{}), data, 1, RenderOptions{MaxEdge: 1000})
+	accent1 := defaultPalette()[0]
+	if c := colorAt(img, 130, 130); !near(c, accent1, 8) {
+		t.Errorf("shape fill %v, want accent 1 %v", c, accent1)
+	}
+	white := 0
+	for y := 200; y < 300; y++ {
+		for x := 200; x < 600; x++ {
+			if near(colorAt(img, x, y), colWhite, 30) {
+				white++
+			}
+		}
+	}
+	if white < 500 {
+		t.Errorf("%d white text pixels in the shape", white)
+	}
+	if top, bottom := colorAt(img, 900, 3), colorAt(img, 900, 746); !(top.R > 240 && top.B < 20 && bottom.B > 240 && bottom.R < 20) {
+		t.Errorf("gradient background: top %v, bottom %v", top, bottom)
+	}
+}
