@@ -539,3 +539,27 @@ func TestRenderPPTXStyleReferences(t *testing.T) {
 		t.Errorf("gradient background: top %v, bottom %v", top, bottom)
 	}
 }
+
+// SmartArt is drawn from the drawing PowerPoint saves beside the diagram's
+// data, its shapes placed relative to the diagram's frame.
+func TestRenderPPTXDiagramDrawing(t *testing.T) {
+	frame := `<p:graphicFrame><p:nvGraphicFramePr><p:cNvPr id="4" name=""/><p:cNvGraphicFramePr/><p:nvPr/></p:nvGraphicFramePr><p:xfrm><a:off x="1828800" y="1828800"/><a:ext cx="2743200" cy="1828800"/></p:xfrm>` +
+		`<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram"><dgm:relIds xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" r:dm="rId2" r:lo="rId3" r:qs="rId4" r:cs="rId5"/></a:graphicData></a:graphic></p:graphicFrame>`
+	data := testPPTX(t, frame, map[string][]byte{
+		"ppt/slides/_rels/slide1.xml.rels": []byte(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/diagramData" Target="../diagrams/data1.xml"/><Relationship Id="rId6" Type="http://schemas.microsoft.com/office/2007/relationships/diagramDrawing" Target="../diagrams/drawing1.xml"/></Relationships>`),
+		"ppt/diagrams/data1.xml":           []byte(`<dgm:dataModel xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dgm:ptLst/><dgm:extLst><a:ext uri="http://schemas.microsoft.com/office/drawing/2008/diagram"><dsp:dataModelExt xmlns:dsp="http://schemas.microsoft.com/office/drawing/2008/diagram" relId="rId6" minVer="http://schemas.openxmlformats.org/drawingml/2006/diagram"/></a:ext></dgm:extLst></dgm:dataModel>`),
+		"ppt/diagrams/drawing1.xml": []byte(`<dsp:drawing xmlns:dsp="http://schemas.microsoft.com/office/drawing/2008/diagram" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><dsp:spTree><dsp:nvGrpSpPr><dsp:cNvPr id="0" name=""/><dsp:cNvGrpSpPr/></dsp:nvGrpSpPr><dsp:grpSpPr/>` +
+			`<dsp:sp modelId="{1}"><dsp:nvSpPr><dsp:cNvPr id="0" name=""/><dsp:cNvSpPr/></dsp:nvSpPr><dsp:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="914400" cy="914400"/></a:xfrm><a:prstGeom prst="rect"/><a:solidFill><a:srgbClr val="FF8800"/></a:solidFill></dsp:spPr></dsp:sp></dsp:spTree></dsp:drawing>`),
+	})
+	_, img := renderSlideFile(t, New(Config{}), data, 1, RenderOptions{MaxEdge: 1000})
+	// The frame is at (2, 2) inches; the shape fills its first inch.
+	if c := colorAt(img, 250, 250); !near(c, hexColor("FF8800"), 8) {
+		t.Errorf("diagram shape: %v", c)
+	}
+	if c := colorAt(img, 150, 150); !near(c, colWhite, 8) {
+		t.Errorf("left of the frame: %v", c)
+	}
+	if c := colorAt(img, 350, 250); !near(c, colWhite, 8) {
+		t.Errorf("right of the shape: %v", c)
+	}
+}
