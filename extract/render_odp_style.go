@@ -113,10 +113,11 @@ func odfLength(s string) (float64, bool) {
 	for _, u := range units {
 		if strings.HasSuffix(s, u.suffix) {
 			v, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), 64)
+			v *= u.pt
 			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 				return 0, false
 			}
-			return v * u.pt, true
+			return v, true
 		}
 	}
 	return 0, false
