@@ -201,3 +201,28 @@ func vmHWM(t *testing.T) int {
 	}
 	return 0
 }
+
+// BenchmarkRenderSlide reports milliseconds per slide drawn at the default
+// size (1568 px) and encoded, per presentation of the tests.
+func BenchmarkRenderSlide(b *testing.B) {
+	x := New(Config{})
+	for _, path := range slideDecks() {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := slideCount(b, x, path)
+		b.Run(filepath.Base(path), func(b *testing.B) {
+			slides := 0
+			for b.Loop() {
+				for page := 1; page <= n; page++ {
+					if _, err := x.RenderPage(context.Background(), bytes.NewReader(data), int64(len(data)), "", page, RenderOptions{}); err != nil {
+						b.Fatal(err)
+					}
+					slides++
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(slides), "ms/slide")
+		})
+	}
+}

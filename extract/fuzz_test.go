@@ -51,3 +51,44 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRenderSlide feeds mutated presentations to the slide readers and the
+// painter, without the panic guard of run.
+func FuzzRenderSlide(f *testing.F) {
+	for _, p := range slideDecks() {
+		if b, err := os.ReadFile(p); err == nil && len(b) <= 64<<10 {
+			f.Add(b, filepath.Ext(p)[1:], 1)
+		}
+	}
+	x := New(Config{MaxExpanded: 8 << 20, MaxInput: 8 << 20})
+	fonts, err := loadSlideFonts()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, format string, page int) {
+		if format != "pptx" && format != "odp" {
+			return
+		}
+		done := make(chan error, 1)
+		go func() {
+			s, err := x.loadSlide(context.Background(), format, bytes.NewReader(data), int64(len(data)), page)
+			if err == nil {
+				_, err = drawSlide(context.Background(), s, fonts, 200)
+				if err != nil {
+					err = &Error{Format: format, Kind: KindMalformed, Err: err}
+				}
+			}
+			done <- err
+		}()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(3 * time.Second):
+			t.Fatalf("%s: still drawing after 3 s", format)
+		}
+		var e *Error
+		if err != nil && !errors.As(err, &e) {
+			t.Fatalf("%s: error %v is not an *extract.Error", format, err)
+		}
+	})
+}

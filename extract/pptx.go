@@ -24,12 +24,7 @@ func (x *Extractor) extractPPTX(ctx context.Context, r io.ReaderAt, size int64, 
 	if err != nil {
 		return nil, err
 	}
-	var slides []string
-	for _, s := range pres.path("sldIdLst").children("sldId") {
-		if rl, ok := rels[s.attrNS(nsOfficeRels, "id")]; ok {
-			slides = append(slides, rl.target)
-		}
-	}
+	slides := pptxSlideParts(pres, rels)
 	doc := &Document{UnitKind: "slide", UnitCount: len(slides)}
 	z.coreProps(doc)
 	lo, hi := unitWindow(o, len(slides))

@@ -16,8 +16,9 @@ import (
 const maxRenderScale = 200.0 / 72
 
 // RenderPage returns page (1-based) of a document as an image a vision model
-// can read: a PDF page rendered by the PDF engine, or a picture downscaled.
-// Other formats have no page images.
+// can read: a PDF page rendered by the PDF engine, a slide of a PPTX or ODP
+// presentation drawn as laid out, or a picture downscaled. Other formats
+// have no page images.
 func (x *Extractor) RenderPage(ctx context.Context, r io.ReaderAt, size int64, contentType string, page int, o RenderOptions) (*Image, error) {
 	t := sniff(r, size, contentType, "")
 	switch t.format {
@@ -28,7 +29,7 @@ func (x *Extractor) RenderPage(ctx context.Context, r io.ReaderAt, size int64, c
 		}
 		return x.Downscale(ctx, r, size, o)
 	case "pptx", "odp":
-		return nil, failf(t.format, KindUnsupported, ErrUnsupported, "slides cannot be rendered here; read the slide's text, or ask for the server's preview of the file")
+		return x.renderSlide(ctx, t.format, r, size, page, o)
 	default:
 		return nil, failf(t.format, KindUnsupported, ErrUnsupported, "a %s has no pages to render as images", FormatName(t.format))
 	}

@@ -80,6 +80,11 @@ func sniff(r io.ReaderAt, size int64, contentType, name string) sniffed {
 			// A zip whose directory is broken (truncated): let the format's reader say so.
 			return mk(f, "")
 		}
+		for f, mt := range formatMIME {
+			if mt == claimed && isZipFormat(f) {
+				return mk(f, "")
+			}
+		}
 		return mk("zip", "application/zip")
 	case bytes.HasPrefix(head, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
 		return mk(sniffOLE(r, size, claimed, ext), "")

@@ -67,8 +67,12 @@ func parseXML(ctx context.Context, format, part string, b []byte, maxDepth int) 
 	return nil, failf(format, KindMalformed, ErrMalformed, "its part %s holds no XML element", part)
 }
 
-// attr returns the value of the attribute with this local name (any namespace).
+// attr returns the value of the attribute with this local name (any
+// namespace); a missing element has no attributes.
 func (n *xnode) attr(local string) string {
+	if n == nil {
+		return ""
+	}
 	for _, a := range n.Attr {
 		if a.Name.Local == local {
 			return a.Value
@@ -79,6 +83,9 @@ func (n *xnode) attr(local string) string {
 
 // attrNS returns the value of the attribute with this namespace and local name.
 func (n *xnode) attrNS(space, local string) string {
+	if n == nil {
+		return ""
+	}
 	for _, a := range n.Attr {
 		if a.Name.Local == local && a.Name.Space == space {
 			return a.Value

@@ -200,3 +200,6 @@ cp slides.pptx "$demo/roadmap-2027.pptx"
 cp "$src/article.html" "$demo/elbe-cycling.html"
 cp book.epub "$demo/lighthouse-keeper.epub"
 du -sh "$demo"
+
+# --- slide rendering fixtures (extract/testdata/slides)
+"$root/scripts/gen-slide-fixtures.sh"

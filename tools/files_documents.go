@@ -26,8 +26,8 @@ import (
 
 // Documents: nc_webdav_read_file extracts the text of PDF, Office,
 // OpenDocument, RTF, HTML and EPUB files in windows; nc_webdav_read_page_image
-// renders a page; nc_webdav_get_preview asks Nextcloud for a thumbnail and
-// renders one locally when the server has none.
+// renders a PDF page or a slide; nc_webdav_get_preview asks Nextcloud for a
+// thumbnail and renders one locally when the server has none.
 
 const (
 	// filesDocumentCap is the largest document downloaded for extraction.
@@ -414,7 +414,7 @@ func filesPageImageTool(d *Deps) Tool {
 	return NewResultTool[FilesPageImageInput, FilesImageOutput](d, Spec{
 		Name:        "nc_webdav_read_page_image",
 		Title:       "See a page as an image",
-		Description: "Render one page of a PDF (or an image) as an image, for scans, charts and forms without usable text.",
+		Description: "Render one PDF page or PPTX/ODP slide (or an image) as an image, for scans, charts, forms and slides.",
 		Hints:       readHints,
 	}, func(ctx context.Context, call *Call, in FilesPageImageInput) (*mcp.CallToolResult, error) {
 		dp, _ := nonRootFilePath("path", in.Path)
