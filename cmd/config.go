@@ -223,3 +223,13 @@ func isTrue(v string) bool {
 	b, err := strconv.ParseBool(strings.TrimSpace(v))
 	return err == nil && b
 }
+
+// addLocalDirArgs adds the folders given as serve's arguments: they count
+// as --local-dir, so they join the flags and replace the environment's.
+func (c *Config) addLocalDirArgs(dirs []string) {
+	if !c.LocalDirsFromFlag {
+		c.LocalDirs = nil
+	}
+	c.LocalDirs = append(c.LocalDirs, dirs...)
+	c.LocalDirsFromFlag = true
+}

@@ -442,6 +442,7 @@ func newInstallMCPBCmd(a *App, deps installDeps) *cobra.Command {
 		Long: "Build an MCP Bundle: a zip with manifest.json (MCPB manifest 0.3) and this binary. Opening it in Claude Desktop\n" +
 			"installs the server and asks for the Nextcloud URL, and optionally a username and app password, which\n" +
 			"Claude Desktop keeps in the system keychain. Leave those empty to use the login from `nextcloud-mcp login`.\n" +
+			"It also offers local folders for file transfers, the confirm policy, read-only and lockdown.\n" +
 			"A bundle holds one binary, so it is for one platform: this one unless --binary/--platform say otherwise.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -21,18 +21,26 @@ func newServeCmd(a *App) *cobra.Command {
 	var workers int
 	var hf httpFlags
 	cmd := &cobra.Command{
-		Use:   "serve",
+		Use:   "serve [LOCAL-DIR...]",
 		Short: "Serve MCP over stdio (what desktop clients run), or over HTTP with --http",
 		Long: "Serve the Model Context Protocol on stdin/stdout. stdout carries JSON-RPC only;\n" +
 			"logs go to stderr or --log-file. With --demo it serves a built-in demo Nextcloud,\n" +
 			"so no server or credentials are needed.\n\n" +
 			"With --http ADDR it serves Streamable HTTP at /mcp for many users instead: each request\n" +
-			"carries its caller's own credentials (see docs/http.md).",
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+			"carries its caller's own credentials (see docs/http.md).\n\n" +
+			"Folders named after serve are local folders for file transfers, like --local-dir\n" +
+			"(the MCPB bundle passes the folders chosen in Claude Desktop this way).",
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, dirs []string) error {
 			hc, err := hf.resolve(cmd.Flags(), a.Getenv)
 			if err != nil {
 				return err
+			}
+			if len(dirs) > 0 {
+				if hc != nil {
+					return usageError("local folders (%s) work over stdio only: drop them, or --http", strings.Join(dirs, ", "))
+				}
+				a.cfg.addLocalDirArgs(dirs)
 			}
 			if hc != nil {
 				if demo {

@@ -106,10 +106,13 @@ type UserOption struct {
 	Description string `json:"description"`
 	Required    bool   `json:"required"`
 	Sensitive   bool   `json:"sensitive,omitempty"`
-	// Default is a pointer so an empty default is still written: without a
-	// default, an unanswered optional field would reach the server as the
-	// literal text "${user_config.x}".
-	Default *string `json:"default,omitempty"`
+	// Multiple lets a directory or file option hold several; hosts expand
+	// the list only where a whole args item is its placeholder.
+	Multiple bool `json:"multiple,omitempty"`
+	// Default is a string, a bool or a []string, and is written even when
+	// empty: without a default, an unanswered optional field would reach
+	// the server as the literal text "${user_config.x}".
+	Default any `json:"default,omitempty"`
 }
 
 // NewManifest returns the manifest for a bundle of opts.Platform.
@@ -123,7 +126,6 @@ func NewManifest(opts BundleOptions) (Manifest, error) {
 	if opts.Platform == "win32" {
 		entry += ".exe"
 	}
-	empty := ""
 	return Manifest{
 		ManifestVersion: ManifestVersion,
 		Name:            "nextcloud-mcp",
@@ -143,11 +145,16 @@ func NewManifest(opts BundleOptions) (Manifest, error) {
 			EntryPoint: entry,
 			MCPConfig: MCPConfig{
 				Command: "${__dirname}/" + serverDir + "/" + bundleBinary,
-				Args:    []string{"serve"},
+				// The local folders follow serve as arguments: a host expands a
+				// list only into args, never inside an environment variable.
+				Args: []string{"serve", "${user_config.local_dirs}"},
 				Env: map[string]string{
-					"NEXTCLOUD_HOST":     "${user_config.server_url}",
-					"NEXTCLOUD_USERNAME": "${user_config.username}",
-					"NEXTCLOUD_PASSWORD": "${user_config.app_password}",
+					"NEXTCLOUD_HOST":          "${user_config.server_url}",
+					"NEXTCLOUD_USERNAME":      "${user_config.username}",
+					"NEXTCLOUD_PASSWORD":      "${user_config.app_password}",
+					"NEXTCLOUD_MCP_CONFIRM":   "${user_config.confirm}",
+					"NEXTCLOUD_MCP_READ_ONLY": "${user_config.read_only}",
+					"NEXTCLOUD_MCP_LOCKDOWN":  "${user_config.lockdown}",
 				},
 				PlatformOverrides: map[string]PlatformOverrides{
 					"win32": {Command: "${__dirname}/" + serverDir + "/" + bundleBinary + ".exe"},
@@ -168,16 +175,59 @@ func NewManifest(opts BundleOptions) (Manifest, error) {
 			"username": {
 				Type: "string", Title: "Username",
 				Description: "Your Nextcloud login name. Leave empty to use the login stored by `nextcloud-mcp login`.",
-				Default:     &empty,
+				Default:     "",
 			},
 			"app_password": {
 				Type: "string", Title: "App password",
 				Description: "An app password from Nextcloud → Settings → Security → Devices & sessions (not your main password). Kept in your system keychain.",
 				Sensitive:   true,
-				Default:     &empty,
+				Default:     "",
+			},
+			"local_dirs": {
+				Type: "directory", Title: "Local folders",
+				Description: "Folders on this computer that files may be uploaded from and downloaded to. None: file transfers stay off.",
+				Multiple:    true,
+				Default:     []string{},
+			},
+			"confirm": {
+				Type: "string", Title: "Confirm irreversible actions",
+				Description: "auto (ask where Claude can), always (hide irreversible tools when it cannot ask) or never.",
+				Default:     "auto",
+			},
+			"read_only": {
+				Type: "boolean", Title: "Read-only",
+				Description: "Offer only tools that change nothing.",
+				Default:     false,
+			},
+			"lockdown": {
+				Type: "boolean", Title: "Lockdown",
+				Description: "Withhold text by guests, users of other servers and uploads through public links.",
+				Default:     false,
 			},
 		},
 	}, nil
+}
+
+// defaultFits reports whether a decoded default suits the option's type.
+func defaultFits(o UserOption) bool {
+	switch d := o.Default.(type) {
+	case string:
+		return !o.Multiple && o.Type != "boolean" && o.Type != "number"
+	case bool:
+		return o.Type == "boolean"
+	case float64, int:
+		return o.Type == "number"
+	case []string:
+		return o.Multiple
+	case []any:
+		for _, e := range d {
+			if _, ok := e.(string); !ok {
+				return false
+			}
+		}
+		return o.Multiple
+	}
+	return false
 }
 
 var semverRE = regexp.MustCompile(`^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
@@ -226,14 +276,24 @@ func CheckManifest(raw []byte) error {
 			"user_config."+key+".type is invalid")
 		need(o.Title != "" && o.Description != "", "user_config."+key+" needs a title and a description")
 		need(o.Required || o.Default != nil, "optional user_config."+key+" needs a default, or the placeholder reaches the server verbatim")
+		need(!o.Multiple || o.Type == "directory" || o.Type == "file", "user_config."+key+": only directory and file options take multiple")
+		need(o.Default == nil || defaultFits(o), "user_config."+key+".default does not fit its type")
 	}
-	// Every ${user_config.x} used must be declared.
+	// Every ${user_config.x} used must be declared; a list may only be a
+	// whole args item, the one place hosts expand it.
 	refs := regexp.MustCompile(`\$\{user_config\.([^}]+)\}`)
-	for k, v := range m.Server.MCPConfig.Env {
+	check := func(where, v string, whole bool) {
 		for _, ref := range refs.FindAllStringSubmatch(v, -1) {
-			_, ok := m.UserConfig[ref[1]]
-			need(ok, "env "+k+" uses undeclared user_config."+ref[1])
+			o, ok := m.UserConfig[ref[1]]
+			need(ok, where+" uses undeclared user_config."+ref[1])
+			need(!o.Multiple || (whole && v == ref[0]), where+" uses the list user_config."+ref[1]+" inside a string; only a whole args item expands")
 		}
+	}
+	for k, v := range m.Server.MCPConfig.Env {
+		check("env "+k, v, false)
+	}
+	for _, v := range m.Server.MCPConfig.Args {
+		check("args", v, true)
 	}
 	if len(problems) > 0 {
 		return errors.New("manifest: " + strings.Join(problems, "; "))

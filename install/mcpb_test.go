@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -84,12 +85,17 @@ func TestBundleContents(t *testing.T) {
 			if cfg["command"] != "${__dirname}/server/nextcloud-mcp" {
 				t.Errorf("command = %v", cfg["command"])
 			}
+			if args, _ := json.Marshal(cfg["args"]); string(args) != `["serve","${user_config.local_dirs}"]` {
+				t.Errorf("args = %s", args)
+			}
 			win := cfg["platform_overrides"].(map[string]any)["win32"].(map[string]any)
 			if win["command"] != "${__dirname}/server/nextcloud-mcp.exe" {
 				t.Errorf("win32 override = %v", win)
 			}
 			env := cfg["env"].(map[string]any)
-			if env["NEXTCLOUD_HOST"] != "${user_config.server_url}" || env["NEXTCLOUD_PASSWORD"] != "${user_config.app_password}" {
+			if env["NEXTCLOUD_HOST"] != "${user_config.server_url}" || env["NEXTCLOUD_PASSWORD"] != "${user_config.app_password}" ||
+				env["NEXTCLOUD_MCP_CONFIRM"] != "${user_config.confirm}" || env["NEXTCLOUD_MCP_READ_ONLY"] != "${user_config.read_only}" ||
+				env["NEXTCLOUD_MCP_LOCKDOWN"] != "${user_config.lockdown}" {
 				t.Errorf("env = %v", env)
 			}
 			uc := m["user_config"].(map[string]any)
@@ -99,6 +105,14 @@ func TestBundleContents(t *testing.T) {
 			}
 			if uc["server_url"].(map[string]any)["required"] != true {
 				t.Error("server_url should be required")
+			}
+			dirs := uc["local_dirs"].(map[string]any)
+			if dirs["type"] != "directory" || dirs["multiple"] != true || dirs["required"] != false || fmt.Sprint(dirs["default"]) != "[]" {
+				t.Errorf("local_dirs option = %v", dirs)
+			}
+			if uc["confirm"].(map[string]any)["default"] != "auto" || uc["read_only"].(map[string]any)["default"] != false ||
+				uc["lockdown"].(map[string]any)["type"] != "boolean" {
+				t.Errorf("safety options = %v / %v / %v", uc["confirm"], uc["read_only"], uc["lockdown"])
 			}
 			if got := m["compatibility"].(map[string]any)["platforms"]; len(got.([]any)) != 1 || got.([]any)[0] != platform {
 				t.Errorf("platforms = %v", got)
@@ -128,6 +142,14 @@ func TestCheckManifestCatchesMistakes(t *testing.T) {
 			o.Default = nil
 			m.UserConfig["username"] = o
 		},
+		"list in env": func(m *Manifest) { m.Server.MCPConfig.Env["NEXTCLOUD_MCP_LOCAL_DIRS"] = "${user_config.local_dirs}" },
+		"list inside an arg": func(m *Manifest) {
+			m.Server.MCPConfig.Args = []string{"serve", "--local-dir=${user_config.local_dirs}"}
+		},
+		"undeclared in args":   func(m *Manifest) { m.Server.MCPConfig.Args = []string{"serve", "${user_config.nope}"} },
+		"multiple string":      func(m *Manifest) { o := m.UserConfig["confirm"]; o.Multiple = true; m.UserConfig["confirm"] = o },
+		"boolean with text":    func(m *Manifest) { o := m.UserConfig["read_only"]; o.Default = "no"; m.UserConfig["read_only"] = o },
+		"list default of text": func(m *Manifest) { o := m.UserConfig["local_dirs"]; o.Default = "/tmp"; m.UserConfig["local_dirs"] = o },
 	}
 	for name, f := range mutate {
 		m, _ := NewManifest(BundleOptions{Platform: "linux", Version: "1.0.0"})

@@ -32,6 +32,9 @@ type Note struct {
 	Modified int64 `json:"modified"`
 	Favorite bool  `json:"favorite"`
 	ReadOnly bool  `json:"readonly"`
+	// InternalPath is the note's file below the user's files
+	// ("/Notes/Work/Plan.md"): a note is a file, and its id the file id.
+	InternalPath string `json:"internalPath"`
 }
 
 // NotesListOptions select and page the note listing.

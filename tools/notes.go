@@ -55,6 +55,8 @@ type NoteFull struct {
 	NoteSummary
 	ReadOnly bool   `json:"readonly,omitempty" jsonschema_description:"True when this account may not change the note."`
 	Content  string `json:"content" jsonschema_description:"The note's Markdown text."`
+	// Path is the note's file, for the files tools (versions, sharing).
+	Path string `json:"path,omitempty" jsonschema_description:"The note's file, for the files tools."`
 }
 
 func summarize(n *nextcloud.Note) NoteSummary {
@@ -166,7 +168,7 @@ func notesGetTool(d *Deps) Tool {
 		if err != nil {
 			return NoteFull{}, about(err, "note %d", in.NoteID)
 		}
-		return NoteFull{NoteSummary: summarize(n), ReadOnly: n.ReadOnly, Content: n.Content}, nil
+		return NoteFull{NoteSummary: summarize(n), ReadOnly: n.ReadOnly, Content: n.Content, Path: n.InternalPath}, nil
 	})
 }
 
@@ -334,6 +336,7 @@ type NoteHit struct {
 	Category string `json:"category,omitempty" jsonschema_description:"Category (folder) of the note."`
 	// Snippet is a short piece of the content around the first match.
 	Snippet string `json:"snippet" jsonschema_description:"Text around the first match."`
+	Path    string `json:"path,omitempty" jsonschema_description:"The note's file."`
 }
 
 // NotesSearchOutput is the result of nc_notes_search_notes.
@@ -378,7 +381,7 @@ func notesSearchTool(d *Deps) Tool {
 		})
 		out := NotesSearchOutput{Results: []NoteHit{}, Matches: len(scored)}
 		for _, s := range scored[:min(len(scored), cmpOr(in.Limit, 10))] {
-			out.Results = append(out.Results, NoteHit{ID: s.note.ID, Title: s.note.Title, Category: s.note.Category, Snippet: s.snippet})
+			out.Results = append(out.Results, NoteHit{ID: s.note.ID, Title: s.note.Title, Category: s.note.Category, Snippet: s.snippet, Path: s.note.InternalPath})
 		}
 		return out, nil
 	})
@@ -491,7 +494,7 @@ func notesResourceTemplate(d *Deps) server.ServerResourceTemplate {
 			if err != nil {
 				return nil, fmt.Errorf("%s", Explain(about(err, "note %d", id)))
 			}
-			return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: "text/markdown", Text: n.Content}}, nil
+			return []mcp.ResourceContents{noteResource(ctx, d, c, req.Params.URI, n)}, nil
 		},
 	}
 }

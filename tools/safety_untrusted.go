@@ -47,9 +47,10 @@ type untrustedSource struct {
 	Always bool
 	// kind tells guests, federated users and public uploads apart, for --lockdown.
 	kind func(item map[string]any) string
-	// lookup finds the author when the result does not carry one (files:
-	// the owner); it is stored in the item under AddAuthor.
-	lookup    func(ctx context.Context, c *nextcloud.Client, a args, lockdown bool) (author, kind string, err error)
+	// lookup finds the authors when the result does not carry them (files
+	// and notes: the owner), for all items at once and in their order; each
+	// is stored in its item under AddAuthor.
+	lookup    func(ctx context.Context, c *nextcloud.Client, a args, items []map[string]any, lockdown bool) []authorship
 	AddAuthor string
 	// wrap, when set, says whether the item's text is text (not base64).
 	wrap func(item map[string]any) bool
@@ -77,9 +78,28 @@ func untrustedSources() map[string]untrustedSource {
 		"nc_news_list_items":         {Items: "items[]", Author: "author", Always: true, Text: []string{"title", "text"}},
 		"nc_collectives_read_page":   {Items: "", Author: "page.last_editor", Text: []string{"content"}},
 		"nc_forms_list_submissions":  {Items: "submissions[]", Author: "respondent_id", Text: []string{"answers[].values"}, kind: formsKind},
-		"nc_webdav_read_file": {Items: "", AddAuthor: "owner_id", Text: []string{"content"}, lookup: fileOwner,
+		"nc_webdav_read_file": {Items: "", AddAuthor: "owner_id", Text: []string{"content"}, lookup: fileOwnerLookup,
 			wrap: func(item map[string]any) bool { return item["encoding"] == "text" }},
+		"nc_notes_get_note":     {Items: "", AddAuthor: "owner_id", Text: []string{"title", "content"}, lookup: noteOwners},
+		"nc_notes_search_notes": {Items: "results[]", AddAuthor: "owner_id", Text: []string{"title", "snippet"}, lookup: noteOwners},
 	}
+}
+
+// authorship is what a lookup found out about one item.
+type authorship struct {
+	author, kind string
+	// unknown: the lookup failed, so the item counts as someone else's.
+	unknown bool
+}
+
+// fileOwnerLookup is fileOwner for the file a read names.
+func fileOwnerLookup(ctx context.Context, c *nextcloud.Client, a args, items []map[string]any, lockdown bool) []authorship {
+	author, kind, err := fileOwner(ctx, c, a, lockdown)
+	out := make([]authorship, len(items))
+	for i := range out {
+		out[i] = authorship{author: author, kind: kind, unknown: err != nil}
+	}
+	return out
 }
 
 func talkKind(item map[string]any) string {
@@ -162,11 +182,19 @@ func (g *guard) markUntrusted(ctx context.Context, tool string, req mcp.CallTool
 	}
 	var found []marked
 	withheld, changed := false, false
-	eachAt(root, src.Items, func(item map[string]any) {
+	var items []map[string]any
+	eachAt(root, src.Items, func(item map[string]any) { items = append(items, item) })
+	var looked []authorship
+	if src.lookup != nil && len(items) > 0 {
+		looked = src.lookup(ctx, c, args(req.GetArguments()), items, g.safety.Lockdown)
+	}
+	for len(looked) < len(items) && src.lookup != nil {
+		looked = append(looked, authorship{unknown: true})
+	}
+	for i, item := range items {
 		author, kind, unknown := "", "", false
 		if src.lookup != nil {
-			a, k, err := src.lookup(ctx, c, args(req.GetArguments()), g.safety.Lockdown)
-			author, kind, unknown = a, k, err != nil
+			author, kind, unknown = looked[i].author, looked[i].kind, looked[i].unknown
 			if src.AddAuthor != "" && !unknown {
 				item[src.AddAuthor] = author
 				changed = true
@@ -184,7 +212,7 @@ func (g *guard) markUntrusted(ctx context.Context, tool string, req mcp.CallTool
 			kind = ""
 		}
 		if mine && !unknown && !src.Always && kind == "" {
-			return
+			continue
 		}
 		item["untrusted"] = true
 		changed = true
@@ -194,12 +222,12 @@ func (g *guard) markUntrusted(ctx context.Context, tool string, req mcp.CallTool
 			}
 			item["withheld"] = withheldNote(kind, author)
 			withheld = true
-			return
+			continue
 		}
 		if src.wrap == nil || src.wrap(item) {
 			found = append(found, marked{item, author})
 		}
-	})
+	}
 	if !changed {
 		return res
 	}

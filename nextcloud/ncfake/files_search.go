@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,7 +91,7 @@ func (a *filesApp) handleSearch(w http.ResponseWriter, r *http.Request) {
 	var hits []string
 	// One LIKE pattern is compiled once per search, not once per file: a
 	// 100 KB pattern over many files held the files lock for seconds.
-	likes := map[string]*regexp.Regexp{}
+	likes := map[string]*likePattern{}
 	for _, c := range candidates {
 		if len(q.Where.Nodes) == 0 || evalSearch(h, c, q.Where.Nodes[0], likes) {
 			hits = append(hits, c)
@@ -215,27 +214,8 @@ func compareSearchProp(h *fileHome, p, q string, n xml.Name) int {
 	return compareValues(a, b)
 }
 
-// likeRegexp turns an SQL LIKE pattern into a case-insensitive regexp,
-// as the SQLite the recordings ran on matches it.
-func likeRegexp(pattern string) *regexp.Regexp {
-	var b strings.Builder
-	b.WriteString("(?is)^")
-	for _, r := range pattern {
-		switch r {
-		case '%':
-			b.WriteString(".*")
-		case '_':
-			b.WriteString(".")
-		default:
-			b.WriteString(regexp.QuoteMeta(string(r)))
-		}
-	}
-	b.WriteString("$")
-	return regexp.MustCompile(b.String())
-}
-
 // evalSearch evaluates one where-clause operator for node p.
-func evalSearch(h *fileHome, p string, op xmlNode, likes map[string]*regexp.Regexp) bool {
+func evalSearch(h *fileHome, p string, op xmlNode, likes map[string]*likePattern) bool {
 	if op.XMLName.Space != nsDAV {
 		return false
 	}
@@ -280,12 +260,12 @@ func evalSearch(h *fileHome, p string, op xmlNode, likes map[string]*regexp.Rege
 	}
 	if op.XMLName.Local == "like" {
 		s, ok := v.(string)
-		re := likes[literal]
-		if re == nil {
-			re = likeRegexp(literal)
-			likes[literal] = re
+		like := likes[literal]
+		if like == nil {
+			like = compileLike(literal)
+			likes[literal] = like
 		}
-		return ok && re.MatchString(s)
+		return ok && like.match(s)
 	}
 	lit, ok := literalAs(v, literal)
 	if !ok {

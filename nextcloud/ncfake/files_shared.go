@@ -49,20 +49,32 @@ func (a *filesApp) mountLocked(ctx context.Context, from *fileHome, p string, to
 		return "", fmt.Errorf("ncfake: share %s: %w", p, os.ErrNotExist)
 	}
 	target := path.Join("/", uniqueRestoreName(to, "/", path.Base(p)))
+	if err := a.mountAt(ctx, from, p, to, target, ownerName); err != nil {
+		return "", err
+	}
+	return target, nil
+}
+
+// mountAt copies src's subtree p to target in dst's home, whose parent
+// exists, marked as shared by src's user. Caller holds a.mu.
+func (a *filesApp) mountAt(ctx context.Context, from *fileHome, p string, to *fileHome, target, ownerName string) error {
+	if from.meta[p] == nil || p == "/" {
+		return fmt.Errorf("ncfake: share %s: %w", p, os.ErrNotExist)
+	}
 	for _, k := range from.subtree(p) {
 		m := from.meta[k]
 		dst := target + k[len(p):]
 		if m.dir {
 			if err := to.fs.Mkdir(ctx, dst, 0o755); err != nil {
-				return "", fmt.Errorf("ncfake: mount %s: %w", dst, err)
+				return fmt.Errorf("ncfake: mount %s: %w", dst, err)
 			}
 		} else {
 			data, err := a.content(ctx, from, k)
 			if err != nil {
-				return "", err
+				return err
 			}
 			if err := a.storeBody(ctx, to, dst, memBody(data)); err != nil {
-				return "", err
+				return err
 			}
 		}
 		copied := *m
@@ -70,7 +82,7 @@ func (a *filesApp) mountLocked(ctx context.Context, from *fileHome, p string, to
 		to.meta[dst] = &copied
 	}
 	a.touchAncestors(to, target)
-	return target, nil
+	return nil
 }
 
 // unmountLocked removes what a share of owner's item mounted in to's home.

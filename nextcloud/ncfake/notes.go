@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -23,7 +24,6 @@ type notesApp struct {
 	now func() time.Time
 
 	mu       sync.Mutex
-	nextID   int
 	byUser   map[string]map[int]*fakeNote
 	settings map[string]map[string]string
 }
@@ -38,13 +38,18 @@ type fakeNote struct {
 	favorite   bool
 	modified   int64
 	lastUpdate int64
+	// path is the note's file in the user's files (notes_files.go).
+	path string
+	// owner is set on a note another user shared with this one.
+	owner, ownerName string
+	// shared: the owner shared this very file (Notes' shareTypes [0]).
+	shared bool
 }
 
 const notesAPIVersions = "0.2, 1.3, 1.4"
 
 func newNotesApp(s *Server) *notesApp {
-	// Ids continue from the recordings' range, so they look like real file ids.
-	return &notesApp{s: s, now: time.Now, nextID: 200, byUser: map[string]map[int]*fakeNote{}, settings: map[string]map[string]string{}}
+	return &notesApp{s: s, now: time.Now, byUser: map[string]map[int]*fakeNote{}, settings: map[string]map[string]string{}}
 }
 
 func (a *notesApp) routes(mux *http.ServeMux) {
@@ -70,8 +75,9 @@ func (s *Server) AddNote(user, title, content, category string) int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now().Unix()
-	n := a.insert(user, title, strings.Trim(category, "/"))
+	n := a.insert(user, title, safeNoteCategory(category))
 	n.content, n.modified, n.lastUpdate = content, now, now
+	a.writeNoteFile(user, n, "")
 	return n.id
 }
 
@@ -124,16 +130,17 @@ func (a *notesApp) withNote(h func(w http.ResponseWriter, r *http.Request, u *Us
 }
 
 // insert adds a note with a title unique in its category (the file name),
-// as Notes does by appending " (2)", " (3)"... Caller holds a.mu.
+// as Notes does by appending " (2)", " (3)"... Its id is a file id, as a
+// note is a file. Caller holds a.mu.
 func (a *notesApp) insert(user, title, category string) *fakeNote {
 	notes := a.byUser[user]
 	if notes == nil {
 		notes = map[int]*fakeNote{}
 		a.byUser[user] = notes
 	}
-	n := &fakeNote{id: a.nextID, category: category}
-	a.nextID++
+	n := &fakeNote{id: a.s.files.newFileID(), category: category}
 	n.title = a.uniqueTitle(user, title, category, n.id)
+	n.path = a.notePath(user, category, n.title, a.settingsOf(user)["fileSuffix"])
 	notes[n.id] = n
 	return n
 }
@@ -141,10 +148,7 @@ func (a *notesApp) insert(user, title, category string) *fakeNote {
 // uniqueTitle picks the first free "<title>", "<title> (2)", ... in the
 // category, ignoring the note itself. Caller holds a.mu.
 func (a *notesApp) uniqueTitle(user, title, category string, self int) string {
-	title = strings.TrimSpace(title)
-	if title == "" {
-		title = "New note"
-	}
+	title = safeNoteTitle(title)
 	taken := map[string]bool{}
 	for _, n := range a.byUser[user] {
 		if n.id != self && n.category == category {
@@ -152,8 +156,9 @@ func (a *notesApp) uniqueTitle(user, title, category string, self int) string {
 		}
 	}
 	candidate := title
-	for i := 2; taken[strings.ToLower(candidate)]; i++ {
-		candidate = fmt.Sprintf("%s (%d)", title, i)
+	for i := 2; taken[strings.ToLower(candidate)] || a.fileTaken(user, category, candidate, self); i++ {
+		suffix := fmt.Sprintf(" (%d)", i)
+		candidate = truncateRunes(title, maxNoteTitle-len(suffix)) + suffix
 	}
 	return candidate
 }
@@ -171,14 +176,16 @@ func (n *fakeNote) etag() string {
 // exclude=content,etag and still got the etag.
 func (n *fakeNote) data(exclude []string) orderedJSON {
 	exclude = slices.DeleteFunc(slices.Clone(exclude), func(k string) bool { return k == "etag" })
-	path := "/Notes/"
-	if n.category != "" {
-		path += n.category + "/"
+	// shareTypes are the owner's shares of this very file, whoever looks
+	// (Notes' NoteUtil::getShareTypes); a share of a parent folder is not one.
+	shareTypes := []any{}
+	if n.shared {
+		shareTypes = append(shareTypes, 0)
 	}
 	o := orderedJSON{
 		{"id", n.id}, {"title", n.title}, {"modified", n.modified}, {"category", n.category},
-		{"favorite", n.favorite}, {"readonly", false}, {"internalPath", path + n.title + ".md"},
-		{"shareTypes", []any{}}, {"isShared", false}, {"error", false}, {"errorType", ""},
+		{"favorite", n.favorite}, {"readonly", false}, {"internalPath", n.path},
+		{"shareTypes", shareTypes}, {"isShared", n.shared}, {"error", false}, {"errorType", ""},
 		{"content", n.content}, {"etag", n.etag()},
 	}
 	return o.without(exclude)
@@ -412,7 +419,7 @@ func (a *notesApp) handleCreate(w http.ResponseWriter, r *http.Request, u *User)
 	content, _ := paramString(p, "content")
 	a.mu.Lock()
 	now := a.now().Unix()
-	n := a.insert(u.ID, title, strings.Trim(category, "/"))
+	n := a.insert(u.ID, title, safeNoteCategory(category))
 	n.content, n.modified, n.lastUpdate = content, now, now
 	if m, ok := paramInt(p, "modified"); ok && m != 0 {
 		n.modified = m
@@ -420,6 +427,7 @@ func (a *notesApp) handleCreate(w http.ResponseWriter, r *http.Request, u *User)
 	if f, ok := paramBool(p, "favorite"); ok {
 		n.favorite = f
 	}
+	a.writeNoteFile(u.ID, n, "")
 	data := n.data(nil)
 	a.mu.Unlock()
 	writeNotesJSON(w, http.StatusOK, data)
@@ -441,7 +449,7 @@ func (a *notesApp) handleUpdate(w http.ResponseWriter, r *http.Request, u *User,
 		return
 	}
 	now := a.now().Unix()
-	changed := false
+	changed, oldPath := false, n.path
 	if c, ok := paramString(p, "content"); ok {
 		n.content, n.modified, changed = c, now, true
 	}
@@ -451,25 +459,31 @@ func (a *notesApp) handleUpdate(w http.ResponseWriter, r *http.Request, u *User,
 	title, hasTitle := paramString(p, "title")
 	category, hasCategory := paramString(p, "category")
 	if hasCategory {
-		n.category, changed = strings.Trim(category, "/"), true
+		n.category, changed = safeNoteCategory(category), true
 	}
 	if hasTitle || hasCategory {
 		if !hasTitle {
 			title = n.title
 		}
 		n.title, changed = a.uniqueTitle(u.ID, title, n.category, n.id), true
+		n.path = a.notePath(u.ID, n.category, n.title, path.Ext(n.path))
 	}
+	fileChanged := changed
 	if f, ok := paramBool(p, "favorite"); ok {
 		n.favorite, changed = f, true
 	}
 	if changed {
 		n.lastUpdate = now
 	}
+	if fileChanged {
+		a.writeNoteFile(u.ID, n, oldPath)
+	}
 	writeNotesJSON(w, http.StatusOK, n.data(nil))
 }
 
 func (a *notesApp) handleDelete(w http.ResponseWriter, _ *http.Request, u *User, id int) {
 	a.mu.Lock()
+	a.deleteNoteFile(u.ID, a.byUser[u.ID][id])
 	delete(a.byUser[u.ID], id)
 	a.mu.Unlock()
 	writeNotesJSON(w, http.StatusOK, []any{})
