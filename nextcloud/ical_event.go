@@ -172,8 +172,12 @@ func CheckRRule(rule string) (string, error) {
 	if rule == "" {
 		return "", nil
 	}
-	if _, err := rrule.StrToROption(rule); err != nil {
+	opt, err := rrule.StrToROption(rule)
+	if err != nil {
 		return "", fmt.Errorf("recurrence rule %q is not an RFC 5545 RRULE (%v): write it like \"FREQ=WEEKLY;BYDAY=MO\"", rule, err)
+	}
+	if err := rfcRuleParts(opt); err != nil {
+		return "", fmt.Errorf("recurrence rule %q: %w; write it like \"FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=5\"", rule, err)
 	}
 	if !strings.Contains(strings.ToUpper(rule), "FREQ=") {
 		return "", fmt.Errorf("recurrence rule %q has no FREQ: write it like \"FREQ=WEEKLY;BYDAY=MO\"", rule)

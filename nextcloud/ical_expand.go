@@ -1,6 +1,7 @@
 package nextcloud
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -35,7 +36,14 @@ func (e EventData) Overlaps(from, to time.Time, loc *time.Location) bool {
 // (RECURRENCE-ID components) in place of the ones they replace. Dates and
 // floating times are placed in loc for the overlap test. This is the
 // client-side expansion for servers that ignore <c:expand> (Radicale).
-func ExpandEvents(cal *ical.Calendar, from, to time.Time, loc *time.Location) ([]EventData, error) {
+func ExpandEvents(cal *ical.Calendar, from, to time.Time, loc *time.Location) (out []EventData, err error) {
+	// The guards refuse the rules known to crash rrule-go; one a server
+	// sends that they miss must still cost one skipped event, not the server.
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("%w: %v", ErrRecurrenceUnexpandable, r)
+		}
+	}()
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -59,7 +67,6 @@ func ExpandEvents(cal *ical.Calendar, from, to time.Time, loc *time.Location) ([
 			masters[uid] = c
 		}
 	}
-	var out []EventData
 	for _, uid := range uids {
 		var changed []EventData
 		for _, oc := range overrides[uid] {
@@ -175,10 +182,13 @@ func recurrenceSet(mc *ical.Component, start CalTime, lower, upper time.Time, z 
 		if opt.Until.IsZero() || opt.Until.After(upper) {
 			opt.Until = upper
 		}
+		if err := checkRuleParts(opt); err != nil {
+			return nil, err
+		}
 		if err := checkRecurrenceWalk(opt, lower); err != nil {
 			return nil, err
 		}
-		if neverMatches(opt) {
+		if neverMatches(opt) || neverReachesTime(opt) {
 			continue // DTSTART (and any RDATE) is all the series holds
 		}
 		r, err := rrule.NewRRule(*opt)

@@ -26,6 +26,26 @@ const maxRecurrencePeriods = maxRecurrenceSteps
 // ErrRecurrenceTooFine is a series too fine-grained to expand up to the window.
 var ErrRecurrenceTooFine = errors.New("recurrence rule too fine-grained to expand")
 
+// ErrRecurrenceUnexpandable is a series rrule-go cannot walk: it indexes its
+// day masks with unchecked values, so BYEASTER offsets and dates before the
+// year 1 read past them (both found by FuzzICalendar).
+var ErrRecurrenceUnexpandable = errors.New("recurrence rule cannot be expanded")
+
+// checkRuleParts refuses what rrule-go reads out of bounds or walks for
+// too long, and RFC 5545 does not allow anyway. BYEASTER is python-dateutil's
+// extension: no calendar server writes it, and any but small offsets index
+// past the year. BYWEEKNO belongs to yearly rules only; on a finer one that
+// contradicts its other day parts rrule-go walks day by day to the year 9999.
+func checkRuleParts(opt *rrule.ROption) error {
+	if err := rfcRuleParts(opt); err != nil {
+		return fmt.Errorf("%w: %w", ErrRecurrenceUnexpandable, err)
+	}
+	if y := opt.Dtstart.Year(); y < 1 || y > 9999 {
+		return fmt.Errorf("%w: it starts in the year %d", ErrRecurrenceUnexpandable, y)
+	}
+	return nil
+}
+
 // checkRecurrenceWalk refuses rules rrule-go would walk too long: an hourly
 // or finer rule more than maxRecurrencePeriods periods before the window, and
 // BYSETPOS on such a rule, whose periods hold one instant each, so a
@@ -99,4 +119,62 @@ func dayPasses(o *rrule.ROption, d time.Time) bool {
 		}
 	}
 	return true
+}
+
+// neverReachesTime reports an hourly or finer rule whose BYHOUR, BYMINUTE
+// or BYSECOND no step of its interval ever lands on, such as
+// "FREQ=SECONDLY;INTERVAL=60;BYSECOND=13" from a DTSTART at :00. rrule-go
+// searches for the next such time of day in a loop that has no end (found by
+// FuzzICalendar). Its steps keep the time of day on the lattice DTSTART +
+// k·gcd(step, day), so it is enough to test the lattice once.
+func neverReachesTime(o *rrule.ROption) bool {
+	var unit, day int
+	switch o.Freq {
+	case rrule.HOURLY:
+		unit, day = 3600, 24
+	case rrule.MINUTELY:
+		unit, day = 60, 24*60
+	case rrule.SECONDLY:
+		unit, day = 1, 24*3600
+	default:
+		return false
+	}
+	if len(o.Byhour)+len(o.Byminute)+len(o.Bysecond) == 0 {
+		return false
+	}
+	h, m, s := o.Dtstart.Clock()
+	start := (h*3600 + m*60 + s) / unit
+	g := gcd(max(o.Interval, 1), day)
+	for t := start % g; t < day; t += g {
+		sec := t * unit
+		if len(o.Byhour) > 0 && !slices.Contains(o.Byhour, sec/3600) {
+			continue
+		}
+		if o.Freq != rrule.HOURLY && len(o.Byminute) > 0 && !slices.Contains(o.Byminute, sec/60%60) {
+			continue
+		}
+		if o.Freq == rrule.SECONDLY && len(o.Bysecond) > 0 && !slices.Contains(o.Bysecond, sec%60) {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+// rfcRuleParts names the rule parts RFC 5545 does not allow where they are.
+func rfcRuleParts(opt *rrule.ROption) error {
+	if len(opt.Byeaster) > 0 {
+		return errors.New("BYEASTER is not an RFC 5545 rule part")
+	}
+	if len(opt.Byweekno) > 0 && opt.Freq != rrule.YEARLY {
+		return errors.New("BYWEEKNO is allowed with FREQ=YEARLY only")
+	}
+	return nil
 }
