@@ -13,12 +13,7 @@ func (x *Extractor) extractODP(ctx context.Context, r io.ReaderAt, size int64, o
 	if err != nil {
 		return nil, err
 	}
-	if z.has("META-INF/manifest.xml") {
-		if enc, err := z.odfEncrypted(); err != nil || enc {
-			return nil, orErr(err, encryptedODF("odp"))
-		}
-	}
-	content, err := z.xml("content.xml")
+	content, err := z.odfContent("odp")
 	if err != nil {
 		return nil, err
 	}

@@ -23,12 +23,7 @@ func (x *Extractor) extractODS(ctx context.Context, r io.ReaderAt, size int64, o
 	if err != nil {
 		return nil, err
 	}
-	if z.has("META-INF/manifest.xml") {
-		if enc, err := z.odfEncrypted(); err != nil || enc {
-			return nil, orErr(err, encryptedODF("ods"))
-		}
-	}
-	content, err := z.xml("content.xml")
+	content, err := z.odfContent("ods")
 	if err != nil {
 		return nil, err
 	}

@@ -12,12 +12,7 @@ func (x *Extractor) extractODT(ctx context.Context, r io.ReaderAt, size int64) (
 	if err != nil {
 		return nil, err
 	}
-	if z.has("META-INF/manifest.xml") {
-		if enc, err := z.odfEncrypted(); err != nil || enc {
-			return nil, orErr(err, encryptedODF("odt"))
-		}
-	}
-	content, err := z.xml("content.xml")
+	content, err := z.odfContent("odt")
 	if err != nil {
 		return nil, err
 	}
@@ -38,23 +33,22 @@ func (x *Extractor) extractODT(ctx context.Context, r io.ReaderAt, size int64) (
 	return doc, nil
 }
 
-// odfEncrypted reports a package saved with a password: its manifest lists
-// encryption data for the content.
-func (z *zipDoc) odfEncrypted() (bool, error) {
-	m, err := z.xml("META-INF/manifest.xml")
-	if err != nil {
-		return false, err
+// odfContent reads content.xml of an OpenDocument package, refusing one
+// saved with a password: its manifest lists encryption data for the content,
+// which is then not XML at all.
+func (z *zipDoc) odfContent(format string) (*xnode, error) {
+	if z.has("META-INF/manifest.xml") {
+		m, err := z.xml("META-INF/manifest.xml")
+		if err != nil {
+			return nil, err
+		}
+		if len(m.find("encryption-data")) > 0 {
+			return nil, encryptedODF(format)
+		}
 	}
-	return len(m.find("encryption-data")) > 0, nil
+	return z.xml("content.xml")
 }
 
 func encryptedODF(format string) error {
 	return failf(format, KindEncrypted, ErrEncrypted, "the document is protected with a password; remove the password in the app that made it (File > Properties > Security) and save it again")
-}
-
-func orErr(err, fallback error) error {
-	if err != nil {
-		return err
-	}
-	return fallback
 }

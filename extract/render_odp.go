@@ -50,12 +50,7 @@ func (s odpShapeStyle) prop(props, attr string) (string, bool) {
 
 // odpSlide lays out slide number page (1-based) of an ODP.
 func (x *Extractor) odpSlide(ctx context.Context, z *zipDoc, page int) (*slide, error) {
-	if z.has("META-INF/manifest.xml") {
-		if enc, err := z.odfEncrypted(); err != nil || enc {
-			return nil, orErr(err, encryptedODF("odp"))
-		}
-	}
-	content, err := z.xml("content.xml")
+	content, err := z.odfContent("odp")
 	if err != nil {
 		return nil, err
 	}
