@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"testing"
 	"time"
@@ -66,9 +68,16 @@ func median(d []time.Duration) time.Duration {
 
 // BenchmarkStartToToolsList: spawn → initialize and spawn → tools/list
 // against the fake with a 50 ms capabilities round trip, warm (the
-// capability cache has the account) and cold (a fresh config dir).
+// capability cache has the account) and cold (a fresh config dir); and, as
+// the floor, a minimal mcp-go server with one tool (cmd/testdata).
 func BenchmarkStartToToolsList(b *testing.B) {
 	bin := buildBinary(b)
+	minimal := filepath.Join(b.TempDir(), "minimalserver")
+	build := exec.Command("go", "build", "-o", minimal, "./testdata/minimalserver")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		b.Fatalf("build the minimal server: %v", err)
+	}
 	fake := ncfake.New(ncfake.Options{Apps: []string{"notes", "files", "dav", "deck"}})
 	fake.AddNetFault(ncfake.NetFault{Method: http.MethodGet, PathPrefix: "/ocs/v2.php/cloud/capabilities", Kind: ncfake.NetLatency, Latency: capabilitiesRoundTrip})
 	ts := fake.Start()
@@ -77,8 +86,12 @@ func BenchmarkStartToToolsList(b *testing.B) {
 		return []string{"HOME=" + dir, "NEXTCLOUD_MCP_CONFIG_DIR=" + dir,
 			"NEXTCLOUD_HOST=" + ts.URL, "NEXTCLOUD_USERNAME=admin", "NEXTCLOUD_PASSWORD=admin-app-password"}
 	}
-	for _, mode := range []string{"warm", "cold"} {
+	for _, mode := range []string{"warm", "cold", "minimal-mcp-go"} {
 		b.Run(mode, func(b *testing.B) {
+			bin := bin
+			if mode == "minimal-mcp-go" {
+				bin = minimal
+			}
 			warmDir := b.TempDir()
 			if mode == "warm" {
 				// One start fills the cache; wait for its background save.

@@ -163,6 +163,9 @@ func editDistance(a, b string) int {
 // CheckSelection validates the names in o against every toolset and tool
 // this build knows, before anything is served.
 func CheckSelection(o Options) error {
+	if len(o.Toolsets)+len(o.Tools)+len(o.ExcludeTools) == 0 {
+		return nil // nothing named, nothing to check: spare start-up building every tool
+	}
 	return validateSelection(o, All(&Deps{}))
 }
 
