@@ -3,6 +3,8 @@
 // tools, then per app the round trip a user would make, and prints a JSON
 // summary for e2e/apps_test.go.
 // Usage: node apps.mjs <binary> [server args...]
+// On a real server (e2e/realserver_test.go) E2E_NEWS_FEED is a feed the server
+// can fetch and E2E_FORM_TITLE a form with answers; E2E_RUN makes names unique.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
@@ -13,6 +15,9 @@ await client.connect(transport);
 
 const tools = await client.listTools();
 const calls = [];
+const run = process.env.E2E_RUN || "";
+const feedURL = process.env.E2E_NEWS_FEED || "https://news.example.org/releases.atom";
+const formTitle = process.env.E2E_FORM_TITLE || "Team lunch";
 async function call(name, args) {
   const r = await client.callTool({ name, arguments: args });
   const text = (r.content ?? []).filter((c) => c.type === "text").map((c) => c.text).join("");
@@ -21,22 +26,22 @@ async function call(name, args) {
 }
 
 // News: subscribe to the demo's extra feed and read its articles.
-const feed = await call("nc_news_add_feed", { url: "https://news.example.org/releases.atom", folder: "Releases" });
+const feed = await call("nc_news_add_feed", { url: feedURL, folder: "Releases" });
 await call("nc_news_list_items", { feed_id: feed.id ?? 0 });
 await call("nc_news_list_feeds", {});
 
 // Cookbook: create a recipe and find it.
-await call("nc_cookbook_create_recipe", { name: "SDK Salad", ingredients: ["1 cucumber", "2 tomatoes"], steps: ["Chop.", "Toss."], keywords: ["salad"] });
-await call("nc_cookbook_list_recipes", { query: "salad" });
+await call("nc_cookbook_create_recipe", { name: `SDK Salad${run}`, ingredients: ["1 cucumber", "2 tomatoes"], steps: ["Chop.", "Toss."], keywords: ["salad"] });
+await call("nc_cookbook_list_recipes", { query: `SDK Salad${run}` });
 
 // Bookmarks: bookmark a page and find it by tag.
-await call("nc_bookmarks_create", { url: "https://sdk.example.org/guide", title: "SDK guide", tags: ["sdk"] });
-await call("nc_bookmarks_search", { tags: ["sdk"] });
+await call("nc_bookmarks_create", { url: `https://sdk.example.org/guide${run}`, title: "SDK guide", tags: [`sdk${run}`] });
+await call("nc_bookmarks_search", { tags: [`sdk${run}`] });
 
 // Forms: create a form, then summarise the demo form's responses.
-await call("nc_forms_create", { title: "SDK poll", questions: [{ text: "Tabs or spaces?", type: "multiple_unique", options: ["Tabs", "Spaces"] }] });
+await call("nc_forms_create", { title: `SDK poll${run}`, questions: [{ text: "Tabs or spaces?", type: "multiple_unique", options: ["Tabs", "Spaces"] }] });
 const forms = await call("nc_forms_list", {});
-const lunch = (forms.forms ?? []).find((f) => f.title === "Team lunch");
+const lunch = (forms.forms ?? []).find((f) => f.title === formTitle);
 await call("nc_forms_list_submissions", { form_id: lunch?.id ?? 0 });
 
 await client.close();

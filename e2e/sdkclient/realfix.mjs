@@ -5,6 +5,8 @@
 //   - reading the "Launch" conversation with mark_read, then its unread state;
 //   - a group and a public conversation created with a name and a group.
 // Usage: node realfix.mjs <binary> [server args...]
+// On a real server (e2e/realserver_test.go) E2E_TALK_CONVERSATION and
+// E2E_TALK_GROUP name what the demo calls "Launch" and "users".
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
@@ -19,6 +21,8 @@ async function call(name, args) {
   return { isError: r.isError ?? false, data: r.structuredContent ?? null, text };
 }
 
+const talkConversation = process.env.E2E_TALK_CONVERSATION || "Launch";
+const talkGroup = process.env.E2E_TALK_GROUP || "users";
 const report = { rounds: [], talk: {}, group: {}, public: {} };
 
 // 1. No lost update, even within one second.
@@ -42,7 +46,7 @@ for (let round = 1; round <= 3; round++) {
 }
 
 // 2. mark_read leaves nothing unread.
-const list = await call("nc_talk_list_conversations", { query: "Launch" });
+const list = await call("nc_talk_list_conversations", { query: talkConversation });
 const launch = list.data?.conversations?.[0];
 report.talk.before = launch ? { unread: launch.unread_messages, mention: launch.unread_mention ?? false } : null;
 if (launch) {
@@ -55,7 +59,7 @@ if (launch) {
 
 // 3. A group conversation keeps its name; 4. a public one holds the group.
 for (const [key, type, name] of [["group", "group", "Release crew"], ["public", "public", "Open house"]]) {
-  const made = await call("nc_talk_create_conversation", { type, name, group: "users" });
+  const made = await call("nc_talk_create_conversation", { type, name, group: talkGroup });
   report[key].isError = made.isError;
   report[key].text = made.text;
   if (!made.isError) {
