@@ -73,7 +73,14 @@ func parseCalTime(field, value string, loc *time.Location) (nextcloud.CalTime, e
 			return nextcloud.ZonedValue(t.UTC()), nil
 		}
 		in := t.In(loc)
-		if _, off := in.Zone(); off != calOffset(t) {
+		_, off := in.Zone()
+		if off != calOffset(t) && off%60 != 0 && off/60 == calOffset(t)/60 {
+			// RFC 3339 offsets have no seconds, but local mean time before
+			// the zones were drawn has them (New York -04:56:02): an offset
+			// that is the zone's to the minute means the zone's wall clock.
+			return nextcloud.ZonedValue(nextcloud.WallTime(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), loc)), nil
+		}
+		if off != calOffset(t) {
 			return nextcloud.CalTime{}, inputErrorf("%s %q has offset %s, but %s is at %s then: give the local time without an offset (%q) or the right offset",
 				field, value, t.Format("-07:00"), loc, in.Format("-07:00"), t.Format("2006-01-02T15:04"))
 		}
