@@ -19,7 +19,19 @@ failed=0
 for pkg in "${pkgs[@]}"; do
   for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz'); do
     echo "fuzz $pkg $target for $fuzztime"
+    corpus="$pkg/testdata/fuzz/$target"
+    before=$(ls "$corpus" 2>/dev/null | sort || true)
     if ! go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -parallel 2 >"$logs/$target.log" 2>&1; then
+      after=$(ls "$corpus" 2>/dev/null | sort || true)
+      # Go 1.26's fuzzing coordinator can report its own -fuzztime deadline
+      # as a failure when a worker is mid-input on a busy machine
+      # (go.dev/issue/75804, fixed in Go 1.27). That is no finding: a real
+      # one writes its input to testdata/fuzz, and then CI fails.
+      if [ "$before" = "$after" ] && grep -q '^    context deadline exceeded$' "$logs/$target.log" &&
+        ! grep -q 'Failing input written' "$logs/$target.log"; then
+        echo "  $target: the fuzztime deadline race of Go 1.26 (go.dev/issue/75804), no failing input: not a finding"
+        continue
+      fi
       tail -30 "$logs/$target.log"
       failed=1
     fi
