@@ -110,6 +110,11 @@ func (l *OAuthLogin) Run(ctx context.Context) (*oauth2.Token, error) {
 		} else {
 			fmt.Fprint(w, "<p>nextcloud-mcp is signed in. You can close this tab.</p>")
 		}
+		// The page must reach the browser before the result ends the login
+		// and the server closes.
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
 		select {
 		case results <- res:
 		default:
@@ -117,7 +122,13 @@ func (l *OAuthLogin) Run(ctx context.Context) (*oauth2.Token, error) {
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
+	defer func() {
+		// Shutdown, not Close: the browser's connection may still be
+		// reading the answer page; Close cut it off (EOF in the browser).
+		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
 
 	if l.Announce != nil {
 		l.Announce(authURL)
