@@ -110,11 +110,6 @@ func (l *OAuthLogin) Run(ctx context.Context) (*oauth2.Token, error) {
 		} else {
 			fmt.Fprint(w, "<p>nextcloud-mcp is signed in. You can close this tab.</p>")
 		}
-		// The page must reach the browser before the result ends the login
-		// and the server closes.
-		if f, ok := w.(http.Flusher); ok {
-			f.Flush()
-		}
 		select {
 		case results <- res:
 		default:

@@ -1,9 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -14,18 +11,6 @@ import (
 // message and its PDF attachment as text, and a collective page, and sends a mail that lands
 // in Sent.
 func TestSDKMailCollectives(t *testing.T) {
-	node := requireSDK(t)
-	bin := buildBinary(t)
-	cmd := exec.Command(node, "sdkclient/apps_mail.mjs", bin, "serve", "--demo")
-	cmd.Env = append(os.Environ(), "NEXTCLOUD_MCP_CONFIG_DIR="+t.TempDir())
-	out, err := cmd.Output()
-	if err != nil {
-		var stderr []byte
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = ee.Stderr
-		}
-		t.Fatalf("sdk client: %v\n%s", err, stderr)
-	}
 	type result struct {
 		IsError    bool           `json:"isError"`
 		Structured map[string]any `json:"structured"`
@@ -40,9 +25,7 @@ func TestSDKMailCollectives(t *testing.T) {
 		SentBox   result   `json:"sentBox"`
 		Page      result   `json:"page"`
 	}
-	if err := json.Unmarshal(out, &s); err != nil {
-		t.Fatalf("summary %q: %v", out, err)
-	}
+	runSDKScript(t, "apps_mail.mjs", buildBinary(t), []string{"NEXTCLOUD_MCP_CONFIG_DIR=" + t.TempDir()}, &s, "serve", "--demo")
 	for _, want := range []string{"nc_mail_list_accounts", "nc_mail_list_mailboxes", "nc_mail_list_messages", "nc_mail_get_message",
 		"nc_mail_get_attachment", "nc_mail_send", "nc_mail_reply", "nc_mail_set_flags", "nc_mail_move", "nc_mail_delete",
 		"nc_collectives_list", "nc_collectives_list_pages", "nc_collectives_read_page", "nc_collectives_create_page",

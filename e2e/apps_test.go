@@ -1,9 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
-	"os"
-	"os/exec"
 	"slices"
 	"testing"
 )
@@ -18,47 +15,43 @@ var appsTools = []string{
 	"nc_forms_list", "nc_forms_get", "nc_forms_list_submissions", "nc_forms_create",
 }
 
+// appsReport is what sdkclient/apps.mjs prints.
+type appsReport struct {
+	ToolNames []string `json:"toolNames"`
+	Calls     []struct {
+		Name       string         `json:"name"`
+		IsError    bool           `json:"isError"`
+		Structured map[string]any `json:"structured"`
+		Text       string         `json:"text"`
+	} `json:"calls"`
+}
+
+// results are the structured results by tool; a failed call is an error.
+func (r appsReport) results(t *testing.T) map[string]map[string]any {
+	t.Helper()
+	out := map[string]map[string]any{}
+	for _, c := range r.Calls {
+		if c.IsError || c.Structured == nil {
+			t.Errorf("%s failed: %s", c.Name, c.Text)
+		}
+		out[c.Name] = c.Structured
+	}
+	return out
+}
+
 // TestAppsThroughOfficialSDK: the TypeScript SDK client sees every News,
 // Cookbook, Bookmarks and Forms tool of `serve --demo` and makes one round
 // trip per app: add a feed and read it, create and find a recipe and a
 // bookmark, create a form and summarise responses.
 func TestAppsThroughOfficialSDK(t *testing.T) {
-	node := requireSDK(t)
-	bin := buildBinary(t)
-	cmd := exec.Command(node, "sdkclient/apps.mjs", bin, "serve", "--demo")
-	cmd.Env = append(os.Environ(), "NEXTCLOUD_MCP_CONFIG_DIR="+t.TempDir())
-	out, err := cmd.Output()
-	if err != nil {
-		var stderr []byte
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = ee.Stderr
-		}
-		t.Fatalf("sdk client: %v\n%s", err, stderr)
-	}
-	var summary struct {
-		ToolNames []string `json:"toolNames"`
-		Calls     []struct {
-			Name       string         `json:"name"`
-			IsError    bool           `json:"isError"`
-			Structured map[string]any `json:"structured"`
-			Text       string         `json:"text"`
-		} `json:"calls"`
-	}
-	if err := json.Unmarshal(out, &summary); err != nil {
-		t.Fatalf("summary %q: %v", out, err)
-	}
+	var summary appsReport
+	runSDKScript(t, "apps.mjs", buildBinary(t), []string{"NEXTCLOUD_MCP_CONFIG_DIR=" + t.TempDir()}, &summary, "serve", "--demo")
 	for _, name := range appsTools {
 		if !slices.Contains(summary.ToolNames, name) {
 			t.Errorf("serve --demo does not list %s", name)
 		}
 	}
-	results := map[string]map[string]any{}
-	for _, c := range summary.Calls {
-		if c.IsError || c.Structured == nil {
-			t.Errorf("%s failed: %s", c.Name, c.Text)
-		}
-		results[c.Name] = c.Structured
-	}
+	results := summary.results(t)
 	count := func(tool, key string) int {
 		list, _ := results[tool][key].([]any)
 		return len(list)

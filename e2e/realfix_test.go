@@ -1,9 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -44,25 +41,14 @@ type realfixReport struct {
 
 func runRealfix(t *testing.T, bin string, env []string, args ...string) realfixReport {
 	t.Helper()
-	node := requireTool(t, "node")
-	cmd := exec.Command(node, append([]string{"sdkclient/realfix.mjs", bin}, args...)...)
-	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.Output()
-	if err != nil {
-		var stderr []byte
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = ee.Stderr
-		}
-		t.Fatalf("sdk client: %v\n%s", err, stderr)
-	}
 	var r realfixReport
-	if err := json.Unmarshal(out, &r); err != nil {
-		t.Fatalf("report %q: %v", out, err)
-	}
+	runSDKScript(t, "realfix.mjs", bin, env, &r, args...)
 	return r
 }
 
-func checkRealfix(t *testing.T, r realfixReport) {
+// checkNoLostUpdate: three rounds of write → conditional write → stale
+// write, each refusing the stale one and keeping the newer content.
+func checkNoLostUpdate(t *testing.T, r realfixReport) {
 	t.Helper()
 	if len(r.Rounds) != 3 {
 		t.Fatalf("rounds: %+v", r.Rounds)
@@ -73,6 +59,11 @@ func checkRealfix(t *testing.T, r realfixReport) {
 				rd.Round, rd.ConditionalOK, rd.EtagChanged, rd.StaleRefused, rd.StaleMessage, rd.Content)
 		}
 	}
+}
+
+func checkRealfix(t *testing.T, r realfixReport) {
+	t.Helper()
+	checkNoLostUpdate(t, r)
 	if r.Talk.Before == nil || r.Talk.Before.Unread == 0 || !r.Talk.Before.Mention {
 		t.Errorf("the Launch conversation should start unread with a mention: %+v", r.Talk.Before)
 	}

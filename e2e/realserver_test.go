@@ -3,10 +3,8 @@
 package e2e
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -34,26 +32,6 @@ func realServerEnv(t *testing.T) []string {
 		"NEXTCLOUD_MCP_CONFIG_DIR=" + t.TempDir(), "E2E_RUN=" + fmt.Sprintf(" %d", time.Now().Unix())}
 }
 
-// runScript runs one sdkclient script against the real server and decodes
-// its JSON report into v.
-func runScript(t *testing.T, script string, env []string, v any) {
-	t.Helper()
-	node := requireSDK(t)
-	cmd := exec.Command(node, "sdkclient/"+script, buildBinary(t), "serve")
-	cmd.Env = append(os.Environ(), env...)
-	out, err := cmd.Output()
-	if err != nil {
-		var stderr []byte
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = ee.Stderr
-		}
-		t.Fatalf("%s: %v\n%s", script, err, stderr)
-	}
-	if err := json.Unmarshal(out, v); err != nil {
-		t.Fatalf("%s report %q: %v", script, out, err)
-	}
-}
-
 // TestRealServerFixes: three rounds of write → conditional write → stale
 // write refuse the stale one every time; a conversation read with mark_read
 // has nothing unread after; a group conversation keeps its name; a public
@@ -62,16 +40,8 @@ func runScript(t *testing.T, script string, env []string, v any) {
 func TestRealServerFixes(t *testing.T) {
 	env := realServerEnv(t)
 	var r realfixReport
-	runScript(t, "realfix.mjs", env, &r)
-	if len(r.Rounds) != 3 {
-		t.Fatalf("rounds: %+v", r.Rounds)
-	}
-	for _, rd := range r.Rounds {
-		if !rd.ConditionalOK || !rd.EtagChanged || !rd.StaleRefused || !strings.HasPrefix(rd.Content, "newer") {
-			t.Errorf("round %d: conditional ok %v, etag changed %v, stale refused %v (%q), content %q",
-				rd.Round, rd.ConditionalOK, rd.EtagChanged, rd.StaleRefused, rd.StaleMessage, rd.Content)
-		}
-	}
+	runSDKScript(t, "realfix.mjs", buildBinary(t), env, &r, "serve")
+	checkNoLostUpdate(t, r)
 	if r.Talk.Before == nil || r.Talk.Before.Unread == 0 {
 		t.Errorf("the conversation E2E_TALK_CONVERSATION should start with unread messages: %+v", r.Talk.Before)
 	}
@@ -95,22 +65,9 @@ func TestRealServerFixes(t *testing.T) {
 // E2E_FORM_TITLE.
 func TestRealServerApps(t *testing.T) {
 	env := realServerEnv(t)
-	var s struct {
-		Calls []struct {
-			Name       string         `json:"name"`
-			IsError    bool           `json:"isError"`
-			Structured map[string]any `json:"structured"`
-			Text       string         `json:"text"`
-		} `json:"calls"`
-	}
-	runScript(t, "apps.mjs", env, &s)
-	results := map[string]map[string]any{}
-	for _, c := range s.Calls {
-		if c.IsError || c.Structured == nil {
-			t.Errorf("%s failed: %s", c.Name, c.Text)
-		}
-		results[c.Name] = c.Structured
-	}
+	var s appsReport
+	runSDKScript(t, "apps.mjs", buildBinary(t), env, &s, "serve")
+	results := s.results(t)
 	count := func(tool, key string) int {
 		list, _ := results[tool][key].([]any)
 		return len(list)
@@ -146,7 +103,7 @@ func TestRealServerMailCollectives(t *testing.T) {
 		SentBox result  `json:"sentBox"`
 		Page    result  `json:"page"`
 	}
-	runScript(t, "apps_mail.mjs", env, &s)
+	runSDKScript(t, "apps_mail.mjs", buildBinary(t), env, &s, "serve")
 	if s.Inbox.IsError {
 		t.Errorf("INBOX: %s", s.Inbox.Text)
 	}

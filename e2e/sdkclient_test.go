@@ -70,6 +70,27 @@ func buildBinary(t testing.TB) string {
 	return bin
 }
 
+// runSDKScript runs sdkclient/<script> with the official TypeScript SDK
+// against bin started with args, env added to the environment, and decodes
+// the JSON report the script prints into v.
+func runSDKScript(t *testing.T, script, bin string, env []string, v any, args ...string) {
+	t.Helper()
+	node := requireSDK(t)
+	cmd := exec.Command(node, append([]string{"sdkclient/" + script, bin}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("%s: %v\n%s", script, err, stderr)
+	}
+	if err := json.Unmarshal(out, v); err != nil {
+		t.Fatalf("%s report %q: %v", script, out, err)
+	}
+}
+
 // TestOfficialSDKClient: the TypeScript SDK client initializes the demo
 // server, lists its tools and calls one.
 func TestOfficialSDKClient(t *testing.T) {
