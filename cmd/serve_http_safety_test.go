@@ -5,10 +5,8 @@ import (
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
@@ -36,28 +34,11 @@ func (u *httpUser) Elicit(_ context.Context, req mcp.ElicitationRequest) (*mcp.E
 // elicitation handler when user is not nil.
 func connectAs(t *testing.T, url, authorization, version string, user *httpUser) *client.Client {
 	t.Helper()
-	tr, err := transport.NewStreamableHTTP(url+"/mcp", transport.WithHTTPHeaders(map[string]string{"Authorization": authorization}))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var opts []client.ClientOption
 	if user != nil {
 		opts = append(opts, client.WithElicitationHandler(user))
 	}
-	c := client.NewClient(tr, opts...)
-	t.Cleanup(func() { c.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	init := mcp.InitializeRequest{}
-	init.Params.ProtocolVersion = version
-	init.Params.ClientInfo = mcp.Implementation{Name: "http-safety", Version: "1"}
-	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatalf("initialize: %v", err)
-	}
-	return c
+	return openSession(t, url, authorization, version, nil, opts...)
 }
 
 // TestHTTPConfirmationIsStateless: over HTTP, where no session remembers

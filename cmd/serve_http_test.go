@@ -138,11 +138,19 @@ func connect(t testing.TB, url, authorization string, opts ...transport.Streamab
 // connectVersion opens a session that negotiates protocol version.
 func connectVersion(t testing.TB, url, authorization, version string, opts ...transport.StreamableHTTPCOption) *client.Client {
 	t.Helper()
-	opts = append([]transport.StreamableHTTPCOption{transport.WithHTTPHeaders(map[string]string{"Authorization": authorization})}, opts...)
-	c, err := client.NewStreamableHttpClient(url+"/mcp", opts...)
+	return openSession(t, url, authorization, version, opts)
+}
+
+// openSession starts and initializes an HTTP session with the transport and
+// client options given.
+func openSession(t testing.TB, url, authorization, version string, topts []transport.StreamableHTTPCOption, copts ...client.ClientOption) *client.Client {
+	t.Helper()
+	topts = append([]transport.StreamableHTTPCOption{transport.WithHTTPHeaders(map[string]string{"Authorization": authorization})}, topts...)
+	tr, err := transport.NewStreamableHTTP(url+"/mcp", topts...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	c := client.NewClient(tr, copts...)
 	t.Cleanup(func() { c.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()

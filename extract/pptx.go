@@ -16,15 +16,10 @@ func (x *Extractor) extractPPTX(ctx context.Context, r io.ReaderAt, size int64, 
 	if err != nil {
 		return nil, err
 	}
-	pres, err := z.xml("ppt/presentation.xml")
+	_, slides, err := z.pptxPresentation()
 	if err != nil {
 		return nil, err
 	}
-	rels, err := z.rels("ppt/presentation.xml")
-	if err != nil {
-		return nil, err
-	}
-	slides := pptxSlideParts(pres, rels)
 	doc := &Document{UnitKind: "slide", UnitCount: len(slides)}
 	z.coreProps(doc)
 	lo, hi := unitWindow(o, len(slides))

@@ -35,28 +35,31 @@ type pptxRenderer struct {
 	tblStyle *xnode // ppt/tableStyles.xml, if any
 }
 
-// pptxSlideParts lists the slide parts in presentation order.
-func pptxSlideParts(pres *xnode, rels map[string]rel) []string {
-	var slides []string
+// pptxPresentation reads ppt/presentation.xml and its slide parts in
+// presentation order, for reading the text and for drawing the slides.
+func (z *zipDoc) pptxPresentation() (pres *xnode, slides []string, err error) {
+	pres, err = z.xml("ppt/presentation.xml")
+	if err != nil {
+		return nil, nil, err
+	}
+	rels, err := z.rels("ppt/presentation.xml")
+	if err != nil {
+		return nil, nil, err
+	}
 	for _, s := range pres.path("sldIdLst").children("sldId") {
 		if rl, ok := rels[s.attrNS(nsOfficeRels, "id")]; ok {
 			slides = append(slides, rl.target)
 		}
 	}
-	return slides
+	return pres, slides, nil
 }
 
 // pptxSlide lays out slide number page (1-based) of a PPTX.
 func (x *Extractor) pptxSlide(ctx context.Context, z *zipDoc, page int) (*slide, error) {
-	pres, err := z.xml("ppt/presentation.xml")
+	pres, parts, err := z.pptxPresentation()
 	if err != nil {
 		return nil, err
 	}
-	prels, err := z.rels("ppt/presentation.xml")
-	if err != nil {
-		return nil, err
-	}
-	parts := pptxSlideParts(pres, prels)
 	if page < 1 || page > len(parts) {
 		return nil, failf("pptx", KindMalformed, ErrNoSuchPage, "it has %d slides, so there is no slide %d", len(parts), page)
 	}
