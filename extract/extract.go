@@ -206,6 +206,11 @@ func (x *Extractor) Close() error { return x.pdf.close() }
 // type wins.
 func (x *Extractor) Extract(ctx context.Context, r io.ReaderAt, size int64, contentType string, o Options) (*Document, error) {
 	t := sniff(r, size, contentType, o.Name)
+	if t.format == "pdf" {
+		if err := x.pdfReady(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var doc *Document
 	err := x.run(ctx, t.format, func(ctx context.Context) error {
 		var err error

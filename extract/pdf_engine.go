@@ -52,6 +52,24 @@ func (p *pdfEngine) instance(ctx context.Context) (pdfium.Pdfium, error) {
 	return inst, nil
 }
 
+// ready loads the engine outside any one extraction's time limit: the first
+// compile takes seconds (many more on a slow or race-instrumented build), a
+// one-off cost that is not the document's fault. Cancelling ctx ends the
+// wait but not the load, so the next PDF finds the engine ready.
+func (x *Extractor) pdfReady(ctx context.Context) error {
+	done := make(chan error, 1)
+	go func() {
+		_, err := x.pdf.load()
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return x.timeoutError(ctx, "pdf")
+	}
+}
+
 func (p *pdfEngine) load() (pdfium.Pool, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -157,6 +175,9 @@ func (x *Extractor) PDFEngineLoadTime() time.Duration {
 
 // WarmPDF loads the PDF engine now rather than on the first PDF.
 func (x *Extractor) WarmPDF(ctx context.Context) error {
+	if err := x.pdfReady(ctx); err != nil {
+		return err
+	}
 	inst, err := x.pdf.instance(ctx)
 	if err != nil {
 		return err

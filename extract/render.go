@@ -34,6 +34,9 @@ func (x *Extractor) RenderPage(ctx context.Context, r io.ReaderAt, size int64, c
 		return nil, failf(t.format, KindUnsupported, ErrUnsupported, "a %s has no pages to render as images", FormatName(t.format))
 	}
 	o = o.withDefaults()
+	if err := x.pdfReady(ctx); err != nil {
+		return nil, err
+	}
 	var out *Image
 	err := x.run(ctx, "pdf", func(ctx context.Context) error {
 		if size > x.cfg.MaxInput {

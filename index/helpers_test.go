@@ -3,9 +3,12 @@ package index
 import (
 	"context"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/nextcloud-mcp/nextcloud-mcp/extract"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud/ncfake"
 )
@@ -28,6 +31,9 @@ func newEnv(t *testing.T, o Options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if o.Extractor == nil {
+		o.Extractor = testExtractor(t)
+	}
 	dir := t.TempDir()
 	ix, err := Open(context.Background(), dir, o)
 	if err != nil {
@@ -35,6 +41,18 @@ func newEnv(t *testing.T, o Options) *env {
 	}
 	t.Cleanup(func() { ix.Close() })
 	return &env{t: t, fake: fake, c: c, ix: ix, dir: dir}
+}
+
+// testExtractor keeps the PDF engine's compiled code between tests and
+// runs, so each test does not compile it again (slow under -race).
+func testExtractor(t *testing.T) *extract.Extractor {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = t.TempDir()
+	}
+	x := extract.New(extract.Config{CacheDir: filepath.Join(dir, "nextcloud-mcp-test")})
+	t.Cleanup(func() { _ = x.Close() })
+	return x
 }
 
 // dav PUTs or DELETEs a DAV object through the client.

@@ -37,29 +37,53 @@ var (
 func tidyErrorText(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = escapeInvisible(s)
-	s = quotedPattern.ReplaceAllStringFunc(s, clipQuoted)
-	s = longToken.ReplaceAllStringFunc(s, func(tok string) string {
-		if strings.Contains(tok, `"`) {
-			return tok // part of a quoted value, clipped above
-		}
-		return clipRunes(tok, maxEchoChars)
-	})
+	s = clipEchoes(s)
 	return capLength(s, maxErrorChars)
 }
 
-// clipQuoted shortens one Go-quoted value to maxEchoChars characters and says
-// how long it was: "AAAA…" (102400 characters).
-func clipQuoted(q string) string {
+// clipEchoes clips every Go-quoted value and every long run outside them.
+// A double quote that opens no valid quoted value becomes an apostrophe:
+// then each remaining " belongs to a whole quoted value, and tidying the
+// text again finds the same values. The note after a clipped value, " (N
+// characters)", is clipped with the text that follows it, which is how the
+// next pass sees it.
+func clipEchoes(s string) string {
+	var b strings.Builder
+	last, note := 0, ""
+	for _, m := range quotedPattern.FindAllStringIndex(s, -1) {
+		q := s[m[0]:m[1]]
+		if _, err := strconv.Unquote(q); err != nil {
+			continue // not a quoted value after all: plain text
+		}
+		b.WriteString(clipPlain(note + s[last:m[0]]))
+		var clipped string
+		clipped, note = clipQuotedValue(q)
+		b.WriteString(clipped)
+		last = m[1]
+	}
+	b.WriteString(clipPlain(note + s[last:]))
+	return b.String()
+}
+
+// clipPlain clips the long runs of text outside quoted values.
+func clipPlain(s string) string {
+	s = strings.ReplaceAll(s, `"`, "'")
+	return longToken.ReplaceAllStringFunc(s, func(tok string) string { return clipRunes(tok, maxEchoChars) })
+}
+
+// clipQuotedValue shortens one Go-quoted value to maxEchoChars characters;
+// note then says how long it was: "AAAA…" and " (102400 characters)".
+func clipQuotedValue(q string) (clipped, note string) {
 	v, err := strconv.Unquote(q)
 	if err != nil {
-		return q
+		return q, ""
 	}
 	n := utf8.RuneCountInString(v)
 	if n <= maxEchoChars || n == maxEchoChars+1 && strings.HasSuffix(v, "…") {
-		return q // short, or clipped already
+		return q, "" // short, or clipped already
 	}
 	head := strconv.Quote(string([]rune(v)[:maxEchoChars]))
-	return fmt.Sprintf("%s…\" (%d characters)", head[:len(head)-1], n)
+	return head[:len(head)-1] + `…"`, fmt.Sprintf(" (%d characters)", n)
 }
 
 // clipRunes shortens s to max characters and says how long it was.
@@ -72,7 +96,10 @@ func clipRunes(s string, max int) string {
 }
 
 // quoteClipped quotes a value for an error message, clipped like every echo.
-func quoteClipped(s string) string { return clipQuoted(strconv.Quote(s)) }
+func quoteClipped(s string) string {
+	clipped, note := clipQuotedValue(strconv.Quote(s))
+	return clipped + note
+}
 
 // escapeInvisible turns characters that would break the line or hide text
 // (controls, bidi overrides, the BOM) into visible escapes; newlines and tabs
@@ -109,24 +136,52 @@ func invisible(r rune) bool {
 }
 
 // capLength keeps the start (what failed) and the end (what to do) of a
-// message longer than max characters.
+// message longer than max characters. It cuts at a space where one is near
+// and never inside a quoted value, so tidying the result again changes
+// nothing.
 func capLength(s string, max int) string {
-	rs := []rune(s)
-	if len(rs) <= max {
+	n := utf8.RuneCountInString(s)
+	if n <= max {
 		return s
 	}
 	const sep = " … "
 	tailLen := max / 4
 	headLen := max - tailLen - utf8.RuneCountInString(sep)
-	head := string(rs[:headLen])
-	if i := strings.LastIndexByte(head, ' '); i > headLen/2 {
-		head = head[:i]
+	spans := quotedPattern.FindAllStringIndex(s, -1)
+	inside := func(i int) (start, end int, ok bool) {
+		for _, m := range spans {
+			if m[0] < i && i < m[1] {
+				return m[0], m[1], true
+			}
+		}
+		return 0, 0, false
 	}
-	tail := string(rs[len(rs)-tailLen:])
-	if i := strings.IndexByte(tail, ' '); i >= 0 && i < len(tail)/2 {
-		tail = tail[i+1:]
+	end := runeOffset(s, headLen)
+	if i := strings.LastIndexByte(s[:end], ' '); i > end/2 {
+		end = i
 	}
-	return head + sep + tail
+	if start, _, ok := inside(end); ok {
+		end = start
+	}
+	start := runeOffset(s, n-tailLen)
+	if i := strings.IndexByte(s[start:], ' '); i >= 0 && i < (len(s)-start)/2 {
+		start += i + 1
+	}
+	if _, spanEnd, ok := inside(start); ok {
+		start = spanEnd
+	}
+	return s[:end] + sep + s[start:]
+}
+
+// runeOffset is the byte offset of the n-th character of s.
+func runeOffset(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
 }
 
 // tidyToolError runs, as an after-call hook, on every result: whatever built

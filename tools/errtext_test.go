@@ -15,6 +15,9 @@ func TestTidyErrorText(t *testing.T) {
 		{"bidi \u202eevil\u202c and BOM \ufeff.", `bidi \u202eevil\u202c and BOM \ufeff.`},
 		{"id " + long + " is unknown.", "id " + strings.Repeat("A", 80) + "… (100000 characters) is unknown."},
 		{"bad \xff\xfe bytes.", "bad \uFFFD bytes."},
+		// A quote that opens no value is text: the run it sits in is clipped too.
+		{`id x` + long + `" is unknown.`, "id x" + strings.Repeat("A", 79) + "… (100002 characters) is unknown."},
+		{`path "/a.txt is unterminated`, `path '/a.txt is unterminated`},
 	}
 	for _, c := range cases {
 		got := tidyErrorText(c.in)
@@ -24,6 +27,23 @@ func TestTidyErrorText(t *testing.T) {
 		if again := tidyErrorText(got); again != got {
 			t.Errorf("not idempotent: %q → %q", got, again)
 		}
+	}
+}
+
+// A cut never falls inside a quoted value: a half value would pair its
+// quote with another on the next pass and be clipped again.
+func TestTidyErrorTextCapNeverSplitsAQuotedValue(t *testing.T) {
+	escaped := strings.Repeat("\x1b", 79) // 316 characters once escaped
+	msg := strings.Repeat("word ", 70) + `value "` + escaped + `" then "` + escaped + `" and the fix.`
+	got := tidyErrorText(msg)
+	if n := utf8.RuneCountInString(got); n > maxErrorChars {
+		t.Fatalf("%d characters", n)
+	}
+	if strings.Count(got, `"`)%2 != 0 {
+		t.Errorf("a quoted value was split: %q", got)
+	}
+	if again := tidyErrorText(got); again != got {
+		t.Errorf("not idempotent:\n%q\n%q", got, again)
 	}
 }
 
