@@ -50,6 +50,9 @@ type doc struct {
 	ETag     string
 	FileID   int64
 	Open     OpenRef
+	// Author wrote the text, when someone other than the user may have: a
+	// file's owner (user id), an event's organiser (mailto: address).
+	Author string
 }
 
 // clip cuts s to at most n bytes on a rune boundary.
@@ -82,8 +85,8 @@ func (ix *Index) putDoc(ctx context.Context, tx *sql.Tx, d doc) error {
 	err = tx.QueryRowContext(ctx, "SELECT id FROM docs WHERE source = ? AND key = ?", d.Source, d.Key).Scan(&id)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		res, err := tx.ExecContext(ctx, `INSERT INTO docs(source, app, key, parent, title, modified, etag, fileid, bytes, open) VALUES (?,?,?,?,?,?,?,?,?,?)`,
-			d.Source, d.App, d.Key, d.Parent, d.Title, mod, d.ETag, d.FileID, len(d.Body), string(open))
+		res, err := tx.ExecContext(ctx, `INSERT INTO docs(source, app, key, parent, title, modified, etag, fileid, bytes, open, author) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+			d.Source, d.App, d.Key, d.Parent, d.Title, mod, d.ETag, d.FileID, len(d.Body), string(open), d.Author)
 		if err != nil {
 			return err
 		}
@@ -93,8 +96,8 @@ func (ix *Index) putDoc(ctx context.Context, tx *sql.Tx, d doc) error {
 	case err != nil:
 		return err
 	default:
-		if _, err := tx.ExecContext(ctx, `UPDATE docs SET app = ?, parent = ?, title = ?, modified = ?, etag = ?, fileid = ?, bytes = ?, open = ? WHERE id = ?`,
-			d.App, d.Parent, d.Title, mod, d.ETag, d.FileID, len(d.Body), string(open), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE docs SET app = ?, parent = ?, title = ?, modified = ?, etag = ?, fileid = ?, bytes = ?, open = ?, author = ? WHERE id = ?`,
+			d.App, d.Parent, d.Title, mod, d.ETag, d.FileID, len(d.Body), string(open), d.Author, id); err != nil {
 			return err
 		}
 		if err := deleteText(ctx, tx, id); err != nil {

@@ -60,6 +60,10 @@ type Hit struct {
 	// Snippet is a short excerpt with the matched terms in **bold**.
 	Snippet string
 	Open    OpenRef
+	// Author wrote the text when it may be someone else: a file's owner
+	// (user id) or an event's organiser (mailto: address); empty when the
+	// app has no author (the user's own notes, contacts, cards).
+	Author string
 	// Substring is true when the hit matched only inside a word (trigram).
 	Substring bool
 }
@@ -191,7 +195,7 @@ func (q Query) filterSQL() (string, []any) {
 // in the schema): FTS5 returns rows best first, so the LIMIT ends the scan
 // and snippets are made only for the rows returned.
 func (ix *Index) matchWords(ctx context.Context, db *sql.DB, match, filter string, args []any, limit int) ([]Hit, []int64, error) {
-	query := `SELECT d.id, d.app, d.key, d.title, d.modified, d.open,
+	query := `SELECT d.id, d.app, d.key, d.title, d.modified, d.open, d.author,
   snippet(fts_words, -1, '**', '**', '…', 14)
 FROM fts_words CROSS JOIN docs d ON d.id = fts_words.rowid
 WHERE fts_words MATCH ?` + filter + `
@@ -201,7 +205,7 @@ ORDER BY rank LIMIT ?`
 }
 
 func (ix *Index) matchTrigram(ctx context.Context, db *sql.DB, tokens []string, filter string, args []any, limit int) ([]Hit, []int64, error) {
-	query := `SELECT d.id, d.app, d.key, d.title, d.modified, d.open, ''
+	query := `SELECT d.id, d.app, d.key, d.title, d.modified, d.open, d.author, ''
 FROM fts_tri CROSS JOIN docs d ON d.id = fts_tri.rowid
 WHERE fts_tri MATCH ?` + filter + `
 ORDER BY rank LIMIT ?`
@@ -231,7 +235,7 @@ func scanHits(ctx context.Context, db *sql.DB, query string, args []any, substri
 		var h Hit
 		var id, mod int64
 		var open string
-		if err := rows.Scan(&id, &h.App, &h.Key, &h.Title, &mod, &open, &h.Snippet); err != nil {
+		if err := rows.Scan(&id, &h.App, &h.Key, &h.Title, &mod, &open, &h.Author, &h.Snippet); err != nil {
 			return nil, nil, err
 		}
 		if mod > 0 {

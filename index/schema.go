@@ -13,7 +13,7 @@ var weights = fmt.Sprintf("%g, %g, %g", weightTitle, weightBody, weightMeta)
 
 // schemaVersion is PRAGMA user_version of a current index. The index is a
 // cache: a file of another version is rebuilt, never migrated.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // schema creates an index. Two FTS5 tables hold the same text: fts_words
 // (unicode61, diacritics folded, the default and the one that ranks and
@@ -46,6 +46,7 @@ CREATE TABLE docs(
   fileid INTEGER NOT NULL DEFAULT 0,
   bytes INTEGER NOT NULL DEFAULT 0,
   open TEXT NOT NULL DEFAULT '',
+  author TEXT NOT NULL DEFAULT '',
   UNIQUE(source, key)
 );
 CREATE INDEX docs_parent ON docs(source, parent);

@@ -74,6 +74,10 @@ func calendarDoc(col davCollection, o nextcloud.DAVObjectData) (doc, bool) {
 		App: app, Title: title, Body: strings.Join(body, "\n"), Meta: strings.Join(meta, "\n"),
 		Modified: icalModified(comp),
 	}
+	// An invitation's text is the organiser's.
+	if p := comp.Props.Get(ical.PropOrganizer); p != nil {
+		d.Author = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(p.Value, "mailto:"), "MAILTO:"))
+	}
 	if app == AppCalendar {
 		d.Open = OpenRef{Tool: "nc_calendar_get_event", Args: map[string]any{"calendar_name": col.Name, "event_uid": uid}}
 	} else {

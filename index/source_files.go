@@ -461,7 +461,7 @@ func fileDoc(f nextcloud.FileEntry, docTitle, text string) doc {
 		Source: SourceFiles, App: AppFiles, Key: f.Path, Parent: path.Dir(f.Path),
 		Title: f.Name, TitleText: fileTitleText(f.Name, docTitle), Body: text,
 		Meta: folderWords(path.Dir(f.Path)), Modified: f.Modified, ETag: f.ETag, FileID: f.FileID,
-		Open: fileOpen(f.Path),
+		Open: fileOpen(f.Path), Author: f.OwnerID,
 	}
 }
 
@@ -493,8 +493,8 @@ func renameFileDoc(ctx context.Context, tx *sql.Tx, trigramText func(string) str
 	_, docTitle, _ := strings.Cut(titleText, "\n")
 	titleText = fileTitleText(f.Name, docTitle)
 	meta := folderWords(path.Dir(f.Path))
-	if _, err := tx.ExecContext(ctx, "UPDATE docs SET key = ?, parent = ?, title = ?, modified = ?, open = ? WHERE id = ?",
-		f.Path, path.Dir(f.Path), f.Name, f.Modified.Unix(), mustJSON(fileOpen(f.Path)), id); err != nil {
+	if _, err := tx.ExecContext(ctx, "UPDATE docs SET key = ?, parent = ?, title = ?, modified = ?, open = ?, author = ? WHERE id = ?",
+		f.Path, path.Dir(f.Path), f.Name, f.Modified.Unix(), mustJSON(fileOpen(f.Path)), f.OwnerID, id); err != nil {
 		return err
 	}
 	if err := deleteText(ctx, tx, id); err != nil {

@@ -170,3 +170,44 @@ func TestNotesFirstSyncUsesChunkedListing(t *testing.T) {
 		t.Errorf("indexed %d notes", c)
 	}
 }
+
+// TestAuthorsKept: the index keeps who wrote a file (its owner, the sharer
+// for a file shared with the user) and an event (its organiser), so search
+// results can mark other people's text without a request per hit.
+func TestAuthorsKept(t *testing.T) {
+	e := newEnv(t, Options{})
+	if err := e.fake.PutFile("alice", "/Team/plan.txt", []byte("wombat plan")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.fake.ShareWith("alice", "/Team", "admin"); err != nil {
+		t.Fatal(err)
+	}
+	e.putFile("/Own/mine.txt", "wombat notes")
+	e.dav("PUT", calHome+"invite.ics", ics("inv-1", "VEVENT", "Wombat review", "ORGANIZER;CN=Mallory:mailto:mallory@evil.example\r\n"))
+	e.dav("PUT", calHome+"own.ics", ics("own-1", "VEVENT", "Wombat walk", ""))
+	e.ix.AddFolder("Team")
+	e.ix.AddFolder("Own")
+	e.sync(SourceFiles, SourceCalendar)
+	got := map[string]string{}
+	for _, h := range e.search(Query{Text: "wombat"}) {
+		got[h.Key] = h.Author
+	}
+	want := map[string]string{"/Team/plan.txt": "alice", "/Own/mine.txt": "admin"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("author of %s = %q, want %q (all: %v)", k, got[k], v, got)
+		}
+	}
+	var invite, own bool
+	for k, v := range got {
+		switch {
+		case strings.HasSuffix(k, "invite.ics"):
+			invite = v == "mallory@evil.example"
+		case strings.HasSuffix(k, "own.ics"):
+			own = v == ""
+		}
+	}
+	if !invite || !own {
+		t.Errorf("event authors: %v", got)
+	}
+}

@@ -31,11 +31,14 @@ type FileEntry struct {
 	// Permissions are Nextcloud's letters, e.g. RGDNVW (R share, G read, D delete, N rename, V move, W write, C/K create).
 	Permissions string `json:"permissions,omitempty"`
 	Favorite    bool   `json:"favorite,omitempty"`
+	// OwnerID is the user id of the owner: another user's for what was
+	// shared with the user (of the sharer, sharing/15).
+	OwnerID string `json:"owner_id,omitempty"`
 }
 
 // fileProps is the property list every file request asks for.
 const fileProps = `<d:getetag/><d:getlastmodified/><d:getcontentlength/><d:getcontenttype/><d:resourcetype/>` +
-	`<oc:fileid/><oc:permissions/><oc:size/><oc:favorite/>`
+	`<oc:fileid/><oc:permissions/><oc:size/><oc:favorite/><oc:owner-id/>`
 
 const fileDAVNamespaces = `xmlns:d="DAV:" xmlns:oc="http://owncloud.org/ns" xmlns:nc="http://nextcloud.org/ns"`
 
@@ -175,6 +178,7 @@ func (c *Client) fileEntry(r *DAVResponse) FileEntry {
 	e.FileID, _ = strconv.ParseInt(filePropText(props[NSOwnCloud+" fileid"]), 10, 64)
 	e.Permissions = filePropText(props[NSOwnCloud+" permissions"])
 	e.Favorite = filePropText(props[NSOwnCloud+" favorite"]) == "1"
+	e.OwnerID = filePropText(props[NSOwnCloud+" owner-id"])
 	return e
 }
 

@@ -104,7 +104,12 @@ type FileInfo struct {
 	Favorite    bool      `json:"favorite,omitempty" jsonschema_description:"True when the user starred it."`
 }
 
-func fileInfo(e nextcloud.FileEntry) FileInfo { return FileInfo(e) }
+// fileInfo leaves the owner out: every entry would name the user, and the
+// safety layer names other owners where their text is read.
+func fileInfo(e nextcloud.FileEntry) FileInfo {
+	return FileInfo{Path: e.Path, Name: e.Name, IsDir: e.IsDir, ETag: e.ETag, Size: e.Size, Modified: e.Modified,
+		ContentType: e.ContentType, FileID: e.FileID, Permissions: e.Permissions, Favorite: e.Favorite}
+}
 
 func fileInfos(es []nextcloud.FileEntry) []FileInfo {
 	out := make([]FileInfo, len(es))

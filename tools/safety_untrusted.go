@@ -82,6 +82,8 @@ func untrustedSources() map[string]untrustedSource {
 			wrap: func(item map[string]any) bool { return item["encoding"] == "text" }},
 		"nc_notes_get_note":     {Items: "", AddAuthor: "owner_id", Text: []string{"title", "content"}, lookup: noteOwners},
 		"nc_notes_search_notes": {Items: "results[]", AddAuthor: "owner_id", Text: []string{"title", "snippet"}, lookup: noteOwners},
+		// The index keeps who wrote each file and event (owner, organiser).
+		"nc_search_content": {Items: "hits[]", Author: "author", Addresses: true, Text: []string{"title", "snippet"}, kind: hitKind},
 	}
 }
 
@@ -107,6 +109,15 @@ func talkKind(item map[string]any) string {
 	case "guests", "emails":
 		return kindGuest
 	case "federated_users":
+		return kindFederated
+	}
+	return ""
+}
+
+// hitKind: a file shared from another server has an owner id with an "@";
+// an organiser is an address, which says nothing about the kind.
+func hitKind(item map[string]any) string {
+	if a, _ := item["author"].(string); item["app"] == "files" && strings.Contains(a, "@") {
 		return kindFederated
 	}
 	return ""

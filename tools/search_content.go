@@ -83,6 +83,9 @@ type ContentHit struct {
 	OpenWith string         `json:"open_with,omitempty" jsonschema_description:"Tool that opens it, called with open_args."`
 	OpenArgs map[string]any `json:"open_args,omitempty"`
 	URL      string         `json:"url,omitempty"`
+	// Author is set when the text may be someone else's: the owner of a
+	// file shared with the user, the organiser of an event.
+	Author string `json:"author,omitempty" jsonschema_description:"Owner (user id) of a shared file, or an event's organiser."`
 }
 
 // SearchContentOutput is the result of nc_search_content.
@@ -130,8 +133,9 @@ func searchContentTool(d *Deps) Tool {
 		if !ans.FreshAsOf.IsZero() {
 			out.IndexFreshAsOf = ans.FreshAsOf.UTC().Format(time.RFC3339)
 		}
+		me, _ := call.Client.UserID(ctx)
 		for _, h := range ans.Hits {
-			out.Hits = append(out.Hits, contentHit(h))
+			out.Hits = append(out.Hits, contentHit(h, me))
 		}
 		if len(out.Hits) == 0 && ans.Empty {
 			out.Note = strings.TrimSpace(out.Note + " The index is still empty while its first update runs: call again in a moment.")
@@ -149,8 +153,13 @@ func nothingIndexed(folders []string) string {
 	return fmt.Sprintf("Nothing is indexed yet although %s is chosen: run `nextcloud-mcp index` to update the index, or check nc_index_status for errors", strings.Join(folders, ", "))
 }
 
-func contentHit(h index.Hit) ContentHit {
+// contentHit leaves out the author of the user's own files, which is every
+// file but those shared with them.
+func contentHit(h index.Hit, me string) ContentHit {
 	c := ContentHit{App: h.App, Title: h.Title, Snippet: h.Snippet, OpenWith: h.Open.Tool, OpenArgs: h.Open.Args}
+	if h.Author != "" && !strings.EqualFold(h.Author, me) {
+		c.Author = h.Author
+	}
 	if !h.Modified.IsZero() {
 		c.Modified = h.Modified.UTC().Format(time.RFC3339)
 	}
