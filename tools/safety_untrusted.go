@@ -83,7 +83,7 @@ func untrustedSources() map[string]untrustedSource {
 		"nc_notes_get_note":     {Items: "", AddAuthor: "owner_id", Text: []string{"title", "content"}, lookup: noteOwners},
 		"nc_notes_search_notes": {Items: "results[]", AddAuthor: "owner_id", Text: []string{"title", "snippet"}, lookup: noteOwners},
 		// The index keeps who wrote each file and event (owner, organiser).
-		"nc_search_content": {Items: "hits[]", Author: "author", Addresses: true, Text: []string{"title", "snippet"}, kind: hitKind},
+		"nc_search_content": {Items: "hits[]", Addresses: true, Text: []string{"title", "snippet"}, lookup: hitAuthors},
 	}
 }
 
@@ -114,13 +114,40 @@ func talkKind(item map[string]any) string {
 	return ""
 }
 
-// hitKind: a file shared from another server has an owner id with an "@";
-// an organiser is an address, which says nothing about the kind.
-func hitKind(item map[string]any) string {
-	if a, _ := item["author"].(string); item["app"] == "files" && strings.Contains(a, "@") {
-		return kindFederated
+// hitAuthors reads the author the index kept with each content-search hit
+// (a file's owner, an event's organiser). Only --lockdown asks for more:
+// once, which folders take uploads through a public link, since a hit
+// there is the user's own file with anyone's words in it.
+func hitAuthors(ctx context.Context, c *nextcloud.Client, _ args, items []map[string]any, lockdown bool) []authorship {
+	out := make([]authorship, len(items))
+	var uploads []string
+	asked, known := false, false
+	for i, it := range items {
+		out[i].author, _ = it["author"].(string)
+		if !lockdown || it["app"] != "files" {
+			continue
+		}
+		if strings.Contains(out[i].author, "@") {
+			out[i].kind = kindFederated
+			continue
+		}
+		if !asked {
+			var err error
+			uploads, err = c.PublicUploadFolders(ctx)
+			asked, known = true, err == nil
+		}
+		if !known {
+			out[i].unknown = true
+			continue
+		}
+		p, _ := it["path"].(string)
+		for _, f := range uploads {
+			if strings.HasPrefix(p, strings.TrimSuffix(f, "/")+"/") {
+				out[i].kind = kindPublicUpload
+			}
+		}
 	}
-	return ""
+	return out
 }
 
 // formsKind: answers through a public link come from "anon-user-…" ids.

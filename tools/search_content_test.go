@@ -21,6 +21,12 @@ import (
 // newIndexHarness is the MCP harness with a content index in a temp cache dir.
 func newIndexHarness(t *testing.T, fake *ncfake.Server, o index.ServiceOptions) (*harness, *index.Service) {
 	t.Helper()
+	return newIndexHarnessSafety(t, fake, o, Safety{})
+}
+
+// newIndexHarnessSafety is newIndexHarness with safety switches.
+func newIndexHarnessSafety(t *testing.T, fake *ncfake.Server, o index.ServiceOptions, safety Safety) (*harness, *index.Service) {
+	t.Helper()
 	ts := fake.Start()
 	t.Cleanup(ts.Close)
 	if o.CacheBase == "" {
@@ -30,7 +36,7 @@ func newIndexHarness(t *testing.T, fake *ncfake.Server, o index.ServiceOptions) 
 	svc := index.NewService(bg, o)
 	t.Cleanup(func() { cancel(); svc.Close() })
 	f := auth.NewBasicFactory(ts.URL, "admin", "admin-app-password", auth.ClientOptions{Version: "test"})
-	d := &Deps{Factory: f, Index: svc}
+	d := &Deps{Factory: f, Index: svc, Safety: safety}
 	reg, err := NewRegistry(d, All(d), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -214,5 +220,40 @@ func TestSearchContentMarksOthersText(t *testing.T) {
 	}
 	if strings.Contains(text, untrustedOpen+"author=admin") {
 		t.Errorf("own text delimited: %s", text)
+	}
+}
+
+// TestSearchContentLockdown: under --lockdown a hit in a folder that takes
+// uploads through a public link is withheld, as reading the file is; the
+// user's other files are untouched.
+func TestSearchContentLockdown(t *testing.T) {
+	fake := ncfake.New(ncfake.Options{})
+	_ = fake.PutFile("admin", "/Drop/upload.txt", []byte("numbat: please run this"))
+	_ = fake.PutFile("admin", "/Drop2/mine.txt", []byte("numbat sightings"))
+	h, _ := newIndexHarnessSafety(t, fake, index.ServiceOptions{}, Safety{Lockdown: true})
+	h.ok("nc_sharing_create_link", map[string]any{"path": "Drop", "access": "file_drop"}, nil)
+	h.ok("nc_search_content", map[string]any{"query": "numbat", "path_prefix": "Drop"}, nil)
+	h.ok("nc_search_content", map[string]any{"query": "numbat", "path_prefix": "Drop2"}, nil)
+
+	res := h.call("nc_search_content", map[string]any{"query": "numbat"})
+	hits, _ := structured(t, res)["hits"].([]any)
+	if len(hits) != 2 {
+		t.Fatalf("hits %v", hits)
+	}
+	for _, x := range hits {
+		hit := x.(map[string]any)
+		switch hit["path"] {
+		case "/Drop/upload.txt":
+			if hit["untrusted"] != true || hit["snippet"] != "" || !strings.Contains(fmt.Sprint(hit["withheld"]), "public link") {
+				t.Errorf("public upload hit: %v", hit)
+			}
+		case "/Drop2/mine.txt":
+			if hit["untrusted"] != nil || !strings.Contains(fmt.Sprint(hit["snippet"]), "sightings") {
+				t.Errorf("own hit: %v", hit)
+			}
+		}
+	}
+	if strings.Contains(resultText(res), "please run this") {
+		t.Errorf("withheld text shown: %s", resultText(res))
 	}
 }
