@@ -140,11 +140,8 @@ func hitAuthors(ctx context.Context, c *nextcloud.Client, _ args, items []map[st
 			out[i].unknown = true
 			continue
 		}
-		p, _ := it["path"].(string)
-		for _, f := range uploads {
-			if strings.HasPrefix(p, strings.TrimSuffix(f, "/")+"/") {
-				out[i].kind = kindPublicUpload
-			}
+		if p, _ := it["path"].(string); inAnyFolder(p, uploads) {
+			out[i].kind = kindPublicUpload
 		}
 	}
 	return out
@@ -179,12 +176,20 @@ func fileOwner(ctx context.Context, c *nextcloud.Client, a args, lockdown bool) 
 	if err != nil {
 		return "", "", err
 	}
-	for _, f := range folders {
-		if strings.HasPrefix(p, strings.TrimSuffix(f, "/")+"/") {
-			return o.OwnerID, kindPublicUpload, nil
-		}
+	if inAnyFolder(p, folders) {
+		return o.OwnerID, kindPublicUpload, nil
 	}
 	return o.OwnerID, "", nil
+}
+
+// inAnyFolder reports whether p lies inside one of folders.
+func inAnyFolder(p string, folders []string) bool {
+	for _, f := range folders {
+		if strings.HasPrefix(p, strings.TrimSuffix(f, "/")+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // markUntrusted marks the items of a successful result that other people

@@ -50,10 +50,8 @@ func noteOwners(ctx context.Context, c *nextcloud.Client, _ args, items []map[st
 			out[i].unknown = true
 			continue
 		}
-		for _, f := range uploads {
-			if strings.HasPrefix(paths[i], strings.TrimSuffix(f, "/")+"/") {
-				out[i].kind = kindPublicUpload
-			}
+		if inAnyFolder(paths[i], uploads) {
+			out[i].kind = kindPublicUpload
 		}
 	}
 	return out
