@@ -17,13 +17,8 @@ var appsTools = []string{
 
 // appsReport is what sdkclient/apps.mjs prints.
 type appsReport struct {
-	ToolNames []string `json:"toolNames"`
-	Calls     []struct {
-		Name       string         `json:"name"`
-		IsError    bool           `json:"isError"`
-		Structured map[string]any `json:"structured"`
-		Text       string         `json:"text"`
-	} `json:"calls"`
+	ToolNames []string  `json:"toolNames"`
+	Calls     []sdkCall `json:"calls"`
 }
 
 // results are the structured results by tool; a failed call is an error.

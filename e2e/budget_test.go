@@ -34,17 +34,12 @@ func TestDynamicToolsetsThroughOfficialSDK(t *testing.T) {
 		t.Fatalf("sdk client: %v\n%s", err, stderr)
 	}
 	var s struct {
-		ListChangedCapability  bool     `json:"listChangedCapability"`
-		StartTools             []string `json:"startTools"`
-		AfterTools             []string `json:"afterTools"`
-		ListChangedAfterEnable int      `json:"listChangedAfterEnable"`
-		Calls                  []struct {
-			Name       string         `json:"name"`
-			IsError    bool           `json:"isError"`
-			Structured map[string]any `json:"structured"`
-			Text       string         `json:"text"`
-		} `json:"calls"`
-		Prompts []struct {
+		ListChangedCapability  bool      `json:"listChangedCapability"`
+		StartTools             []string  `json:"startTools"`
+		AfterTools             []string  `json:"afterTools"`
+		ListChangedAfterEnable int       `json:"listChangedAfterEnable"`
+		Calls                  []sdkCall `json:"calls"`
+		Prompts                []struct {
 			Name      string `json:"name"`
 			Title     string `json:"title"`
 			Arguments []struct {

@@ -70,6 +70,14 @@ func buildBinary(t testing.TB) string {
 	return bin
 }
 
+// sdkCall is one tool call as the SDK scripts report it.
+type sdkCall struct {
+	Name       string         `json:"name"`
+	IsError    bool           `json:"isError"`
+	Structured map[string]any `json:"structured"`
+	Text       string         `json:"text"`
+}
+
 // runSDKScript runs sdkclient/<script> with the official TypeScript SDK
 // against bin started with args, env added to the environment, and decodes
 // the JSON report the script prints into v.

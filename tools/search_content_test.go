@@ -14,7 +14,6 @@ import (
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
 	"github.com/nextcloud-mcp/nextcloud-mcp/index"
-	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
 	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud/ncfake"
 )
 
@@ -173,19 +172,7 @@ func TestSearchContentMarksOthersText(t *testing.T) {
 	}
 	_ = fake.PutFile("admin", "/Team2/mine.txt", []byte("my own quokka notes"))
 	h, _ := newIndexHarness(t, fake, index.ServiceOptions{})
-	c, err := h.reg.deps.Factory.Client(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := nextcloud.DecodeICS([]byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:invite-1\r\nDTSTAMP:20310101T000000Z\r\n" +
-		"DTSTART:20310204T100000Z\r\nDTEND:20310204T110000Z\r\nSUMMARY:Quokka review\r\nORGANIZER;CN=Mallory:mailto:mallory@evil.example\r\n" +
-		"ATTENDEE:mailto:admin@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.PutCalendarObject(context.Background(), "/remote.php/dav/calendars/admin/personal/invite-1.ics", cal, nextcloud.Precondition{IfNoneMatch: true}); err != nil {
-		t.Fatal(err)
-	}
+	putInvitation(t, h, "admin", "Quokka review")
 	h.ok("nc_search_content", map[string]any{"query": "quokka", "path_prefix": "Team"}, nil)
 	h.ok("nc_search_content", map[string]any{"query": "quokka", "path_prefix": "Team2"}, nil)
 
