@@ -52,7 +52,7 @@ func (p *pdfEngine) instance(ctx context.Context) (pdfium.Pdfium, error) {
 	return inst, nil
 }
 
-// ready loads the engine outside any one extraction's time limit: the first
+// pdfReady loads the engine outside any one extraction's time limit: the first
 // compile takes seconds (many more on a slow or race-instrumented build), a
 // one-off cost that is not the document's fault. Cancelling ctx ends the
 // wait but not the load, so the next PDF finds the engine ready.

@@ -62,7 +62,7 @@ func calendarDoc(col davCollection, o nextcloud.DAVObjectData) (doc, bool) {
 	for _, name := range []string{ical.PropOrganizer, ical.PropAttendee} {
 		for _, p := range comp.Props.Values(name) {
 			who := strings.TrimSpace(p.Params.Get(ical.ParamCommonName))
-			mail := strings.TrimPrefix(strings.TrimPrefix(p.Value, "mailto:"), "MAILTO:")
+			mail := nextcloud.CalAddressEmail(p.Value)
 			body = append(body, strings.TrimSpace(who+" "+mail))
 		}
 	}
@@ -76,7 +76,7 @@ func calendarDoc(col davCollection, o nextcloud.DAVObjectData) (doc, bool) {
 	}
 	// An invitation's text is the organiser's.
 	if p := comp.Props.Get(ical.PropOrganizer); p != nil {
-		d.Author = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(p.Value, "mailto:"), "MAILTO:"))
+		d.Author = strings.TrimSpace(nextcloud.CalAddressEmail(p.Value))
 	}
 	if app == AppCalendar {
 		d.Open = OpenRef{Tool: "nc_calendar_get_event", Args: map[string]any{"calendar_name": col.Name, "event_uid": uid}}

@@ -79,11 +79,11 @@ func icalParseEvent(comp *ical.Component, z *zoneResolver) (EventData, error) {
 		e.Sequence, _ = strconv.Atoi(strings.TrimSpace(p.Value))
 	}
 	if p := comp.Props.Get(ical.PropOrganizer); p != nil {
-		e.Organizer = strings.TrimPrefix(strings.TrimPrefix(p.Value, "mailto:"), "MAILTO:")
+		e.Organizer = CalAddressEmail(p.Value)
 	}
 	for _, p := range comp.Props[ical.PropAttendee] {
 		e.Attendees = append(e.Attendees, Attendee{
-			Email:  strings.TrimPrefix(strings.TrimPrefix(p.Value, "mailto:"), "MAILTO:"),
+			Email:  CalAddressEmail(p.Value),
 			Name:   p.Params.Get("CN"),
 			Status: strings.ToUpper(p.Params.Get("PARTSTAT")),
 			Role:   strings.ToUpper(p.Params.Get("ROLE")),
@@ -511,4 +511,10 @@ func ParseEvent(cal *ical.Calendar) (EventData, error) {
 		return EventData{}, fmt.Errorf("the object holds no VEVENT")
 	}
 	return icalParseEvent(ev, newZoneResolver(cal))
+}
+
+// CalAddressEmail is the e-mail address of a calendar user address: the
+// value without its mailto: scheme.
+func CalAddressEmail(v string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(v, "mailto:"), "MAILTO:")
 }

@@ -51,15 +51,13 @@ func clipEchoes(s string) string {
 	var b strings.Builder
 	last, note := 0, ""
 	for _, m := range quotedPattern.FindAllStringIndex(s, -1) {
-		q := s[m[0]:m[1]]
-		if _, err := strconv.Unquote(q); err != nil {
+		clipped, clippedNote, ok := clipQuotedValue(s[m[0]:m[1]])
+		if !ok {
 			continue // not a quoted value after all: plain text
 		}
 		b.WriteString(clipPlain(note + s[last:m[0]]))
-		var clipped string
-		clipped, note = clipQuotedValue(q)
 		b.WriteString(clipped)
-		last = m[1]
+		note, last = clippedNote, m[1]
 	}
 	b.WriteString(clipPlain(note + s[last:]))
 	return b.String()
@@ -72,18 +70,19 @@ func clipPlain(s string) string {
 }
 
 // clipQuotedValue shortens one Go-quoted value to maxEchoChars characters;
-// note then says how long it was: "AAAA…" and " (102400 characters)".
-func clipQuotedValue(q string) (clipped, note string) {
+// note then says how long it was: "AAAA…" and " (102400 characters)". ok is
+// false when q is not a Go-quoted string.
+func clipQuotedValue(q string) (clipped, note string, ok bool) {
 	v, err := strconv.Unquote(q)
 	if err != nil {
-		return q, ""
+		return q, "", false
 	}
 	n := utf8.RuneCountInString(v)
 	if n <= maxEchoChars || n == maxEchoChars+1 && strings.HasSuffix(v, "…") {
-		return q, "" // short, or clipped already
+		return q, "", true // short, or clipped already
 	}
 	head := strconv.Quote(string([]rune(v)[:maxEchoChars]))
-	return head[:len(head)-1] + `…"`, fmt.Sprintf(" (%d characters)", n)
+	return head[:len(head)-1] + `…"`, fmt.Sprintf(" (%d characters)", n), true
 }
 
 // clipRunes shortens s to max characters and says how long it was.
@@ -97,7 +96,7 @@ func clipRunes(s string, max int) string {
 
 // quoteClipped quotes a value for an error message, clipped like every echo.
 func quoteClipped(s string) string {
-	clipped, note := clipQuotedValue(strconv.Quote(s))
+	clipped, note, _ := clipQuotedValue(strconv.Quote(s))
 	return clipped + note
 }
 

@@ -242,7 +242,7 @@ func (g *guard) whoAmI(ctx context.Context, c *nextcloud.Client, withEmail bool)
 
 // isMe reports whether an author id or address is the signed-in user.
 func (id *identity) isMe(author string) bool {
-	a := strings.ToLower(strings.TrimPrefix(strings.TrimPrefix(author, "mailto:"), "MAILTO:"))
+	a := strings.ToLower(nextcloud.CalAddressEmail(author))
 	if a == "" {
 		return true
 	}

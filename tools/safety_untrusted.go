@@ -310,7 +310,7 @@ func authorAddress(author string, address bool) string {
 	if !address {
 		return author
 	}
-	if a, err := mail.ParseAddress(strings.TrimPrefix(strings.TrimPrefix(author, "mailto:"), "MAILTO:")); err == nil {
+	if a, err := mail.ParseAddress(nextcloud.CalAddressEmail(author)); err == nil {
 		return a.Address
 	}
 	return author
