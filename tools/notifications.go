@@ -1,6 +1,10 @@
 package tools
 
-import "context"
+import (
+	"context"
+
+	"github.com/nextcloud-mcp/nextcloud-mcp/nextcloud"
+)
 
 // notificationsToolset: the user's notifications (notifications app).
 func notificationsToolset(d *Deps) *Toolset {
@@ -23,6 +27,8 @@ type NotificationItem struct {
 	ObjectType string   `json:"object_type,omitempty" jsonschema_description:"Kind of object it is about."`
 	ObjectID   string   `json:"object_id,omitempty" jsonschema_description:"Id of the object it is about."`
 	Actions    []string `json:"actions,omitempty" jsonschema:"buttons it offers in Nextcloud (not run from here)"`
+	Actor      string   `json:"actor,omitempty" jsonschema_description:"Who caused it: a user id, a cloud id (user@server) or a guest's name; absent for the server's own notices."`
+	ActorType  string   `json:"actor_type,omitempty" jsonschema_description:"guest or federated when the actor has no account on this server."`
 }
 
 // NotificationsListOutput is the result of nc_notifications_list.
@@ -48,6 +54,12 @@ func notificationsListTool(d *Deps) Tool {
 		for _, n := range ns {
 			item := NotificationItem{ID: n.ID, App: n.App, Time: n.Datetime, Subject: n.Subject, Message: n.Message,
 				Link: n.Link, ObjectType: n.ObjectType, ObjectID: n.ObjectID}
+			if actor := n.Actor(); actor.ID != "" {
+				item.Actor = actor.ID
+				if actor.Kind != nextcloud.ActorUser {
+					item.ActorType = actor.Kind
+				}
+			}
 			for _, a := range n.Actions {
 				item.Actions = append(item.Actions, a.Label)
 			}

@@ -1,7 +1,10 @@
 package tools
 
 import (
+	"bytes"
+	"encoding/json"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/nextcloud-mcp/nextcloud-mcp/auth"
@@ -68,6 +71,56 @@ func TestRestoreToolsExist(t *testing.T) {
 	for tool, c := range safetyClasses() {
 		if c.RestoreWith != "" && toolName.MatchString(c.RestoreWith) && !names[c.RestoreWith] {
 			t.Errorf("%s names %s as its way back, which does not exist", tool, c.RestoreWith)
+		}
+	}
+}
+
+// TestUntrustedSourcesMatchSchemas: every field the untrusted table names
+// (items, author, text) is in its tool's output schema, so a renamed field
+// cannot silently stop the marking.
+func TestUntrustedSourcesMatchSchemas(t *testing.T) {
+	d := &Deps{Factory: auth.ErrorFactory{ModeName: "basic", Err: auth.ErrNoCredentials}, SignIn: &auth.SignIn{}, LocalRoots: surfaceRoots(t)}
+	defs := map[string][]byte{}
+	for _, ts := range All(d) {
+		for _, tool := range ts.Tools {
+			defs[tool.Def.Name] = tool.Def.RawOutputSchema
+		}
+	}
+	for name, src := range untrustedSources() {
+		raw := defs[name]
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		v, err := decodeOrdered(dec)
+		schema, ok := v.(*object)
+		if err != nil || !ok {
+			t.Errorf("%s: output schema: %v", name, err)
+			continue
+		}
+		items := 0
+		schemaEachAt(schema, src.Items, func(item *object) {
+			items++
+			fields := append([]string{}, src.Text...)
+			if src.Author != "" {
+				fields = append(fields, src.Author)
+			}
+			for _, f := range fields {
+				parent, leaf := "", f
+				if i := strings.LastIndex(f, "."); i >= 0 {
+					parent, leaf = f[:i], f[i+1:]
+				}
+				found := false
+				schemaEachAt(item, parent, func(o *object) {
+					props, _ := o.vals["properties"].(*object)
+					if props != nil {
+						_, found = props.vals[leaf]
+					}
+				})
+				if !found {
+					t.Errorf("%s: untrustedSources names %q below %q, which its output schema lacks", name, f, src.Items)
+				}
+			}
+		})
+		if items == 0 {
+			t.Errorf("%s: untrustedSources names items %q, which its output schema lacks", name, src.Items)
 		}
 	}
 }

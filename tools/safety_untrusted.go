@@ -26,6 +26,10 @@ const (
 	kindGuest        = "guest"
 	kindFederated    = "federated"
 	kindPublicUpload = "public-upload"
+	// kindAnonymous: an action without an account behind it (through a
+	// public link or from another server), which the activity stream
+	// reports without a user.
+	kindAnonymous = "anonymous"
 )
 
 // untrustedSource says where a tool's result carries text written by
@@ -45,6 +49,9 @@ type untrustedSource struct {
 	Text []string
 	// Always: every item is by someone else, whatever Author says (feeds).
 	Always bool
+	// unknown, when set, says of an item that it does not name who wrote
+	// it, so it counts as someone else's (author=unknown).
+	unknown func(item map[string]any) bool
 	// kind tells guests, federated users and public uploads apart, for --lockdown.
 	kind func(item map[string]any) string
 	// lookup finds the authors when the result does not carry them (files
@@ -83,8 +90,51 @@ func untrustedSources() map[string]untrustedSource {
 		"nc_notes_get_note":     {Items: "", AddAuthor: "owner_id", Text: []string{"title", "content"}, lookup: noteOwners},
 		"nc_notes_search_notes": {Items: "results[]", AddAuthor: "owner_id", Text: []string{"title", "snippet"}, lookup: noteOwners},
 		// The index keeps who wrote each file and event (owner, organiser).
-		"nc_search_content": {Items: "hits[]", Addresses: true, Text: []string{"title", "snippet"}, lookup: hitAuthors},
+		"nc_search_content":     {Items: "hits[]", Addresses: true, Text: []string{"title", "snippet"}, lookup: hitAuthors},
+		"nc_notifications_list": {Items: "notifications[]", Author: "actor", Text: []string{"subject", "message"}, kind: actorTypeKind},
+		// An activity without a user came through a public link or from
+		// another server.
+		"nc_activity_list": {Items: "activities[]", Author: "user", Text: []string{"subject", "message"}, unknown: noActivityUser,
+			kind: func(item map[string]any) string {
+				if noActivityUser(item) {
+					return kindAnonymous
+				}
+				return ""
+			}},
+		// Nextcloud's search names no authors; the providers that quote
+		// what people wrote count as someone else's.
+		"nc_search_unified": {Items: "results[]", Text: []string{"title", "subline"}, unknown: quotingProvider},
 	}
+}
+
+// noActivityUser: the activity names no user (omitted when empty).
+func noActivityUser(item map[string]any) bool {
+	u, _ := item["user"].(string)
+	return u == ""
+}
+
+// actorTypeKind reads a notification's actor_type.
+func actorTypeKind(item map[string]any) string {
+	switch item["actor_type"] {
+	case nextcloud.ActorGuest:
+		return kindGuest
+	case nextcloud.ActorFederated:
+		return kindFederated
+	}
+	return ""
+}
+
+// quotingProvider: unified-search providers whose title or subline is a
+// message, comment or mail someone wrote (Talk messages, file and card
+// comments, mail, collective pages).
+func quotingProvider(item map[string]any) bool {
+	p, _ := item["provider"].(string)
+	switch {
+	case p == "comments", p == "search-deck-comment", p == "mail",
+		strings.HasPrefix(p, "talk-message"), strings.HasPrefix(p, "collectives-page"):
+		return true
+	}
+	return false
 }
 
 // authorship is what a lookup found out about one item.
@@ -245,6 +295,9 @@ func (g *guard) markUntrusted(ctx context.Context, tool string, req mcp.CallTool
 		} else if src.Author != "" {
 			author = stringAt(item, src.Author)
 		}
+		if src.unknown != nil && src.unknown(item) {
+			unknown = true
+		}
 		if src.kind != nil {
 			kind = src.kind(item)
 		}
@@ -317,7 +370,8 @@ func authorAddress(author string, address bool) string {
 }
 
 func withheldNote(kind, author string) string {
-	who := map[string]string{kindGuest: "a guest", kindFederated: "a user of another server", kindPublicUpload: "someone uploading through a public link"}[kind]
+	who := map[string]string{kindGuest: "a guest", kindFederated: "a user of another server", kindPublicUpload: "someone uploading through a public link",
+		kindAnonymous: "someone without an account here (a public link or another server)"}[kind]
 	if author != "" && kind != kindPublicUpload {
 		who += " (" + author + ")"
 	}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -37,13 +38,20 @@ type ActivityEntry struct {
 
 // NotificationEntry is a notification the fake reports.
 type NotificationEntry struct {
-	App        string
-	Subject    string
-	Message    string
-	ObjectType string
-	ObjectID   string
-	Link       string
-	Time       time.Time
+	App string
+	// Actor is who caused it: a user id, or a guest's name when
+	// ActorType is "guest"; ActorServer makes a user federated. The
+	// subject is expected to start with the actor's display name, which
+	// subjectRich replaces by {user} as the apps do (talk/22).
+	Actor       string
+	ActorType   string // "user" (default) or "guest"
+	ActorServer string
+	Subject     string
+	Message     string
+	ObjectType  string
+	ObjectID    string
+	Link        string
+	Time        time.Time
 }
 
 type activityEntry struct {
@@ -52,7 +60,8 @@ type activityEntry struct {
 }
 
 type noticeEntry struct {
-	ID int
+	ID        int
+	actorName string
 	NotificationEntry
 }
 
@@ -90,6 +99,16 @@ func (s *Server) AddActivity(affectedUser string, e ActivityEntry) int {
 
 // AddNotification notifies user and returns the notification id.
 func (s *Server) AddNotification(user string, n NotificationEntry) int {
+	name := n.Actor
+	if n.ActorServer != "" {
+		name += "@" + n.ActorServer
+	} else if n.Actor != "" && n.ActorType == "" {
+		s.mu.Lock()
+		if u := s.users[n.Actor]; u != nil {
+			name = u.DisplayName
+		}
+		s.mu.Unlock()
+	}
 	a := s.activity
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -98,7 +117,7 @@ func (s *Server) AddNotification(user string, n NotificationEntry) int {
 	}
 	id := a.nextNotice
 	a.nextNotice++
-	a.notifications[user] = append(a.notifications[user], &noticeEntry{ID: id, NotificationEntry: n})
+	a.notifications[user] = append(a.notifications[user], &noticeEntry{ID: id, actorName: name, NotificationEntry: n})
 	return id
 }
 
@@ -204,6 +223,24 @@ func (a *activityApp) list(w http.ResponseWriter, r *http.Request, u *User) {
 }
 
 func (a *activityApp) noticeJSON(r *http.Request, u *User, n *noticeEntry) map[string]any {
+	// Without objects the server sends an empty subjectRich and [] (not {})
+	// for its parameters (notifications/01).
+	rich, params := "", any([]any{})
+	if n.Actor != "" {
+		typ, name := n.ActorType, n.actorName
+		if typ == "" {
+			typ = "user"
+		}
+		actor := map[string]any{"type": typ, "id": n.Actor, "name": name}
+		if n.ActorServer != "" {
+			actor["server"] = n.ActorServer
+		}
+		params = map[string]any{"user": actor}
+		rich = n.Subject
+		if after, ok := strings.CutPrefix(n.Subject, name); ok {
+			rich = "{user}" + after
+		}
+	}
 	return map[string]any{
 		"notification_id":       n.ID,
 		"app":                   n.App,
@@ -212,8 +249,8 @@ func (a *activityApp) noticeJSON(r *http.Request, u *User, n *noticeEntry) map[s
 		"object_type":           n.ObjectType,
 		"object_id":             n.ObjectID,
 		"subject":               n.Subject,
-		"subjectRich":           "",
-		"subjectRichParameters": []any{},
+		"subjectRich":           rich,
+		"subjectRichParameters": params,
 		"message":               n.Message,
 		"messageRich":           "",
 		"messageRichParameters": []any{},

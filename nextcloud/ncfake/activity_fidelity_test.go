@@ -87,6 +87,18 @@ func TestNotificationsFakeShape(t *testing.T) {
 		t.Fatalf("list: %d", w.Code)
 	}
 	docKeys(t, "notification", data.([]any)[0].(map[string]any), "notification_id", "app", "user", "datetime", "object_type", "object_id", "subject", "message", "link", "actions", "icon", "subjectRich", "subjectRichParameters", "messageRich", "messageRichParameters")
+	// Without objects the parameters are [] (notifications/01); with an
+	// actor they are an object holding it under "user" (talk/22).
+	if p, ok := data.([]any)[0].(map[string]any)["subjectRichParameters"].([]any); !ok || len(p) != 0 {
+		t.Errorf("no actor: subjectRichParameters %v, want []", p)
+	}
+	s.AddNotification("admin", NotificationEntry{App: "spreed", Actor: "alice", Subject: "Alice mentioned you in conversation Apollo"})
+	_, data = ocsGet(t, s, "admin", http.MethodGet, notificationsBase)
+	mention := data.([]any)[0].(map[string]any)
+	user, _ := mention["subjectRichParameters"].(map[string]any)["user"].(map[string]any)
+	if mention["subjectRich"] != "{user} mentioned you in conversation Apollo" || user["type"] != "user" || user["id"] != "alice" || user["name"] != "Alice" {
+		t.Errorf("mention: subjectRich %q, user %v", mention["subjectRich"], user)
+	}
 	if w, _ := ocsGet(t, s, "alice", http.MethodDelete, notificationsBase+"/"+strconv.Itoa(id)); w.Code != http.StatusNotFound {
 		t.Fatalf("alice dismissing admin's notification: %d", w.Code)
 	}

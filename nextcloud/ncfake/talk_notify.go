@@ -28,11 +28,22 @@ func (a *talkApp) notifyLocked(room *talkRoom, msg *talkMessage) {
 		default:
 			continue
 		}
-		a.s.AddNotification(m.UserID, NotificationEntry{
+		n := NotificationEntry{
 			App: "spreed", Subject: subject, Message: a.plainText(msg),
 			ObjectType: "chat", ObjectID: room.Token + "/" + strconv.Itoa(msg.ID),
 			Link: "/index.php/call/" + room.Token + "#message_" + strconv.Itoa(msg.ID),
-		})
+		}
+		switch msg.ActorType {
+		case "users":
+			n.Actor = msg.Actor
+		case "guests":
+			n.Actor, n.ActorType = author, "guest"
+		case "federated_users":
+			if at := strings.LastIndex(msg.Actor, "@"); at > 0 {
+				n.Actor, n.ActorServer = msg.Actor[:at], msg.Actor[at+1:]
+			}
+		}
+		a.s.AddNotification(m.UserID, n)
 	}
 }
 
