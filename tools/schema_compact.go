@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -17,6 +18,9 @@ import (
 //   - input schemas lose "additionalProperties": false. It cost 28 bytes on
 //     every object; unknown arguments are still refused, by
 //     refuseUnknownArguments, with the same sentence;
+//   - input types lose "null" (["null","array"] becomes "array"): a null
+//     argument is dropped before validation (null_arguments.go), so it is
+//     still accepted, and means what leaving it out means;
 //   - output schemas lose their descriptions and "additionalProperties":
 //     false. Clients validate structured results against them and do not
 //     show them to the model; the field names say what a program needs.
@@ -175,6 +179,11 @@ func rewriteNode(v any, output bool) any {
 		}
 		if _, ok := n.vals["description"].(string); ok && output {
 			n.del("description")
+		}
+		if types, ok := n.vals["type"].([]any); ok && !output {
+			if rest := slices.DeleteFunc(slices.Clone(types), func(t any) bool { return t == "null" }); len(rest) == 1 {
+				n.vals["type"] = rest[0]
+			}
 		}
 		for _, k := range n.keys {
 			if props, ok := n.vals[k].(*object); ok && (k == "properties" || k == "$defs") {

@@ -18,6 +18,7 @@ import (
 func NewServer(reg *Registry, version, instructions string) *server.MCPServer {
 	ready := make(chan struct{})
 	hooks := &server.Hooks{}
+	hooks.AddBeforeCallTool(newNullDropper(reg.Tools).beforeCall)
 	hooks.AddAfterCallTool(newArgExplainer(reg.Tools).afterCall)
 	hooks.AddAfterInitialize(advertiseToolListChanges)
 	hooks.AddOnRequestInitialization(func(ctx context.Context, _ any, message any) error {
