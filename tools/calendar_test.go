@@ -157,6 +157,24 @@ func TestAllDayEvents(t *testing.T) {
 	}
 }
 
+// 0001-01-01 is Go's zero time, which means "not set": an event on it
+// would be stored without a start. Dates before the year 1000 are refused
+// by name, and 1000-01-01 is the first accepted.
+func TestAncientDatesRefused(t *testing.T) {
+	h := newHarness(t, harnessOpts{})
+	for _, start := range []string{"0001-01-01", "0001-01-01T00:00:00Z", "0999-12-31"} {
+		msg := h.fails("nc_calendar_create_event", map[string]any{"calendar_name": "personal", "title": "Old", "start": start})
+		if !strings.Contains(msg, "before the year 1000") {
+			t.Errorf("start %s: %q", start, msg)
+		}
+	}
+	var ev EventInfo
+	h.ok("nc_calendar_create_event", map[string]any{"calendar_name": "personal", "title": "Millennium", "start": "1000-01-01"}, &ev)
+	if ev.Start != "1000-01-01" {
+		t.Errorf("1000-01-01: %+v", ev)
+	}
+}
+
 // A weekly 09:00 Berlin series keeps 09:00 local across the DST change;
 // each listed occurrence carries its recurrence id.
 func TestRecurringEventsExpandAcrossDST(t *testing.T) {

@@ -38,6 +38,23 @@ func calZoneArg(tz string) (*time.Location, error) {
 // parseCalTime reads a start/end/due argument. loc is the timezone argument
 // (or the event's own zone when updating); nil means none was given.
 func parseCalTime(field, value string, loc *time.Location) (nextcloud.CalTime, error) {
+	ct, err := readCalTime(field, value, loc)
+	if err != nil {
+		return ct, err
+	}
+	// The zero time (0001-01-01 UTC) stands for "not set" everywhere, and
+	// no calendar needs dates that old: a floor keeps every accepted value
+	// printable and readable back.
+	if ct.Time.Year() < minCalYear {
+		return nextcloud.CalTime{}, inputErrorf("%s %q is before the year %d: give a later date", field, value, minCalYear)
+	}
+	return ct, nil
+}
+
+// minCalYear is the earliest year a calendar argument may name.
+const minCalYear = 1000
+
+func readCalTime(field, value string, loc *time.Location) (nextcloud.CalTime, error) {
 	v := strings.TrimSpace(value)
 	switch {
 	case calDateOnly.MatchString(v):
