@@ -206,9 +206,11 @@ func (s *SignIn) save(ctx context.Context, u *url.URL, login, password string) (
 // SignInService is what the chat sign-in tools need.
 type SignInService interface {
 	// Start begins a sign-in at server ("" means the configured one), or
-	// returns the one already waiting for the same server.
+	// returns the one already waiting for the same server, or the one
+	// that signed in there since its outcome was last reported.
 	Start(ctx context.Context, server string) (SignInStatus, error)
-	// Status reports the latest sign-in.
+	// Status reports the latest sign-in; a finished one counts as
+	// reported from then on.
 	Status() SignInStatus
 	// Wait blocks until the pending sign-in ends, d passes or ctx ends,
 	// calling tick after each poll.
@@ -247,6 +249,8 @@ type chatFlow struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	polls  chan struct{} // closed and replaced after each poll, to wake waiters
+	// reported: the finished outcome has been handed to a caller.
+	reported bool
 }
 
 // Start implements SignInService.
@@ -270,10 +274,20 @@ func (s *SignIn) Start(ctx context.Context, server string) (SignInStatus, error)
 		return SignInStatus{}, err
 	}
 	s.mu.Lock()
-	if p := s.pending; p != nil && p.status.State == SignInPending && p.status.Server == u.String() && time.Now().Before(p.status.ExpiresAt) {
-		st := p.status
-		s.mu.Unlock()
-		return st, nil
+	if p := s.pending; p != nil && p.status.Server == u.String() {
+		pending := p.status.State == SignInPending && time.Now().Before(p.status.ExpiresAt)
+		// The grant can land between the call that started the sign-in
+		// and the one that waits for it; starting over then would send
+		// the user to the browser a second time.
+		unreported := p.status.State == SignInSignedIn && !p.reported
+		if pending || unreported {
+			if unreported {
+				p.reported = true
+			}
+			st := p.status
+			s.mu.Unlock()
+			return st, nil
+		}
 	}
 	s.mu.Unlock()
 	if err := s.Prepare(ctx); err != nil {
@@ -350,6 +364,9 @@ func (s *SignIn) Status() SignInStatus {
 	defer s.mu.Unlock()
 	if s.last.State == "" {
 		return SignInStatus{State: SignInNone}
+	}
+	if p := s.pending; p != nil && p.status.State != SignInPending {
+		p.reported = true
 	}
 	return s.last
 }

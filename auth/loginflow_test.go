@@ -212,3 +212,46 @@ func TestChatSignInRefusesWithoutKeyBeforeTheBrowser(t *testing.T) {
 		t.Fatal("a flow was started although its result could not be stored")
 	}
 }
+
+// The grant can land before the model calls again to wait for it. That
+// call reports the sign-in instead of starting another (which would send
+// the user to the browser twice); once reported, a new call starts anew.
+func TestChatSignInGrantedBetweenCalls(t *testing.T) {
+	ctx := context.Background()
+	s, fake, ts, _ := newSignIn(t)
+	st, err := s.Start(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake.GrantLogin(st.LoginURL, "admin")
+	s.mu.Lock()
+	done := s.pending.done
+	s.mu.Unlock()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the sign-in did not finish")
+	}
+	again, err := s.Start(ctx, ts.URL)
+	if err != nil || again.State != SignInSignedIn || again.ID != st.ID || again.Login != "admin" {
+		t.Fatalf("call after the grant: %+v %v", again, err)
+	}
+	if fake.LoginFlowsStarted() != 1 {
+		t.Fatalf("%d flows started; the finished one must be reported, not replaced", fake.LoginFlowsStarted())
+	}
+	// Reported once: the next call is a new sign-in (another account, say).
+	next, err := s.Start(ctx, ts.URL)
+	if err != nil || next.State != SignInPending || next.ID == st.ID || fake.LoginFlowsStarted() != 2 {
+		t.Fatalf("call after the report: %+v %v (%d flows)", next, err, fake.LoginFlowsStarted())
+	}
+	s.Cancel()
+	// Status counts as a report too.
+	third, _ := s.Start(ctx, ts.URL)
+	fake.GrantLogin(third.LoginURL, "admin")
+	if w := s.Wait(ctx, 30*time.Second, nil); w.State != SignInSignedIn {
+		t.Fatalf("wait: %+v", w)
+	}
+	if fourth, _ := s.Start(ctx, ts.URL); fourth.State != SignInPending || fake.LoginFlowsStarted() != 4 {
+		t.Fatalf("a sign-in Wait reported was reported again: %+v", fourth)
+	}
+}

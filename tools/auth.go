@@ -135,11 +135,13 @@ func authLoginTool(d *Deps) Tool {
 			return StructuredResult(signInResult(d.SignIn.Status()))
 		}
 		var st auth.SignInStatus
-		if cur := d.SignIn.Status(); answer != nil && cur.ID == params.RequestState {
+		// Status is asked only with an answer in hand: it marks a finished
+		// sign-in as reported, which Start must still see as news.
+		if answer != nil && d.SignIn.Status().ID == params.RequestState {
 			// The user accepted the page this sign-in asked to open: report
 			// on that sign-in, which may already have finished, rather than
 			// starting another.
-			st = cur
+			st = d.SignIn.Status()
 		} else {
 			var err error
 			if st, err = d.SignIn.Start(ctx, in.ServerURL); err != nil {
