@@ -3,8 +3,9 @@ package nextcloud
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 )
 
@@ -63,13 +64,9 @@ func (n Notification) Actor() NotificationActor {
 	if json.Unmarshal(n.SubjectRich, &params) != nil || len(params) == 0 {
 		return NotificationActor{}
 	}
-	keys := make([]string, 0, len(params))
-	for k := range params {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(params))
 	if _, ok := params["user"]; ok {
-		keys = append([]string{"user"}, keys...)
+		keys = append([]string{"user"}, keys...) // a second visit finds nothing new
 	}
 	for _, k := range keys {
 		p := params[k]

@@ -137,12 +137,13 @@ func authLoginTool(d *Deps) Tool {
 		var st auth.SignInStatus
 		// Status is asked only with an answer in hand: it marks a finished
 		// sign-in as reported, which Start must still see as news.
-		if answer != nil && d.SignIn.Status().ID == params.RequestState {
-			// The user accepted the page this sign-in asked to open: report
-			// on that sign-in, which may already have finished, rather than
-			// starting another.
+		if answer != nil {
 			st = d.SignIn.Status()
-		} else {
+		}
+		// With an answer to the page this sign-in asked to open, report on
+		// that sign-in, which may already have finished, rather than
+		// starting another.
+		if answer == nil || st.ID != params.RequestState {
 			var err error
 			if st, err = d.SignIn.Start(ctx, in.ServerURL); err != nil {
 				return nil, err

@@ -41,9 +41,7 @@ func (n *nullDropper) beforeCall(_ context.Context, _ any, req *mcp.CallToolRequ
 	if schema == nil {
 		return
 	}
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	args, err := decodeOrdered(d)
+	args, err := parseOrdered(raw)
 	if err != nil || !dropTypedNulls(args, schema) {
 		return
 	}
@@ -67,18 +65,12 @@ func (n *nullDropper) schema(tool string) *object {
 		return s
 	}
 	var found *object
-	for _, t := range n.tools() {
-		if t.Def.Name != tool {
-			continue
-		}
-		if raw, err := schemaBytes(t.Def.RawInputSchema, t.Def.InputSchema); err == nil {
-			d := json.NewDecoder(bytes.NewReader(raw))
-			d.UseNumber()
-			if v, err := decodeOrdered(d); err == nil {
+	if def, ok := toolDef(n.tools, tool); ok {
+		if raw, err := schemaBytes(def.RawInputSchema, def.InputSchema); err == nil {
+			if v, err := parseOrdered(raw); err == nil {
 				found, _ = v.(*object)
 			}
 		}
-		break
 	}
 	n.schemas[tool] = found
 	return found

@@ -1,8 +1,6 @@
 package tools
 
 import (
-	"bytes"
-	"encoding/json"
 	"sort"
 	"strings"
 	"testing"
@@ -88,8 +86,7 @@ func TestUntrustedSourcesMatchSchemas(t *testing.T) {
 	}
 	for name, src := range untrustedSources() {
 		raw := defs[name]
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		v, err := decodeOrdered(dec)
+		v, err := parseOrdered(raw)
 		schema, ok := v.(*object)
 		if err != nil || !ok {
 			t.Errorf("%s: output schema: %v", name, err)

@@ -2,7 +2,6 @@ package tools
 
 import (
 	"bytes"
-	"encoding/json"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -24,9 +23,7 @@ func safetyOutputSchema(tool mcp.Tool) mcp.Tool {
 	if err != nil {
 		return tool
 	}
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	v, err := decodeOrdered(d)
+	v, err := parseOrdered(raw)
 	schema, ok := v.(*object)
 	if err != nil || !ok {
 		return tool

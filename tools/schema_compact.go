@@ -57,9 +57,7 @@ func schemaBytes(raw json.RawMessage, structured any) ([]byte, error) {
 // output schema every description, keeping the order of keys and
 // properties as reflected (it is the order the model reads them in).
 func rewriteSchema(b []byte, output bool) ([]byte, error) {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	v, err := decodeOrdered(d)
+	v, err := parseOrdered(b)
 	if err != nil {
 		return nil, fmt.Errorf("decode schema: %w", err)
 	}
@@ -84,6 +82,13 @@ func (o *object) del(k string) {
 			return
 		}
 	}
+}
+
+// parseOrdered reads JSON keeping key order and exact numbers.
+func parseOrdered(b []byte) (any, error) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	return decodeOrdered(d)
 }
 
 func decodeOrdered(d *json.Decoder) (any, error) {

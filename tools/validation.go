@@ -101,9 +101,10 @@ func rawArguments(req *mcp.CallToolRequest) ([]byte, error) {
 	return json.Marshal(req.Params.Arguments)
 }
 
-func (a *argExplainer) def(tool string) (mcp.Tool, bool) {
-	for _, t := range a.tools() {
-		if t.Def.Name == tool {
+// toolDef finds a tool's definition by name among the registry's tools.
+func toolDef(tools func() []Tool, name string) (mcp.Tool, bool) {
+	for _, t := range tools() {
+		if t.Def.Name == name {
 			return t.Def, true
 		}
 	}
@@ -117,7 +118,7 @@ func (a *argExplainer) schema(tool string) *jsonschema.Schema {
 	if s, ok := a.compiled[tool]; ok {
 		return s
 	}
-	def, ok := a.def(tool)
+	def, ok := toolDef(a.tools, tool)
 	if !ok {
 		return nil
 	}
@@ -147,7 +148,7 @@ func (a *argExplainer) schema(tool string) *jsonschema.Schema {
 
 // argNames lists the tool's top-level arguments, for "unknown argument".
 func (a *argExplainer) argNames(tool string) []string {
-	def, ok := a.def(tool)
+	def, ok := toolDef(a.tools, tool)
 	if !ok {
 		return nil
 	}
